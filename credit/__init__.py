@@ -1,0 +1,1 @@
+"""ipcredit's shared core: models, validation, the publication rule, text and identifiers."""

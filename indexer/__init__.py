@@ -1,0 +1,1 @@
+"""The indexer: reads feeds, keeps the store of record, writes the search engine."""

@@ -1,0 +1,393 @@
+"""The store of record (SQLite, WAL): current versions, ingest log, data version.
+
+Records and cases are kept by their source id with the `updated_at` of the
+version held. A withdrawal keeps a tombstone (no body) so an older version that
+arrives later is still recognised as older. Every batch that changes something
+is one transaction that also advances the data version and the ingest run's
+progress: a killed process leaves the store at a batch boundary.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from credit.fields import timestamp_micros
+from credit.models import CreditRecord, TypicalCase, Withdrawal
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    record_id TEXT PRIMARY KEY,
+    updated_at INTEGER NOT NULL,
+    withdrawn INTEGER NOT NULL,
+    kind TEXT,
+    uscc TEXT,
+    publish_from TEXT,
+    publish_until TEXT,
+    delisted_on TEXT,
+    body TEXT,
+    data_version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_version ON records (data_version);
+CREATE INDEX IF NOT EXISTS records_by_uscc ON records (uscc);
+CREATE TABLE IF NOT EXISTS cases (
+    case_id TEXT PRIMARY KEY,
+    updated_at INTEGER NOT NULL,
+    withdrawn INTEGER NOT NULL,
+    published_on TEXT,
+    body TEXT,
+    data_version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cases_by_version ON cases (data_version);
+CREATE TABLE IF NOT EXISTS batches (
+    data_version INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    committed_at TEXT NOT NULL,
+    changed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    run_id INTEGER PRIMARY KEY,
+    feed TEXT NOT NULL,
+    feed_digest TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    lines_done INTEGER NOT NULL DEFAULT 0,
+    applied INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    blank INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS ingest_rejects (
+    run_id INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    message TEXT NOT NULL,
+    line TEXT NOT NULL,
+    PRIMARY KEY (run_id, line_no)
+) WITHOUT ROWID;
+"""
+
+PUBLISHED_ON = (
+    "withdrawn = 0 AND publish_from <= :day"
+    " AND (publish_until IS NULL OR :day <= publish_until)"
+    " AND (delisted_on IS NULL OR :day < delisted_on)"
+)
+
+
+@dataclass
+class Counts:
+    """What happened to the lines of a feed (or of one batch)."""
+
+    applied: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    rejected: int = 0
+    blank: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.applied += other.applied
+        self.unchanged += other.unchanged
+        self.withdrawn += other.withdrawn
+        self.rejected += other.rejected
+        self.blank += other.blank
+
+    @property
+    def changed(self) -> int:
+        return self.applied + self.withdrawn
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A line that was not applied: where, which field, why, and the (redacted) line."""
+
+    line_no: int
+    field: str
+    message: str
+    line: str
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    """One `ipcredit index` pass over one feed file."""
+
+    run_id: int
+    feed: str
+    feed_digest: str
+    status: str
+    lines_done: int
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Version:
+    """A stored version: its timestamp and whether it is a withdrawal."""
+
+    updated_at: int
+    withdrawn: bool
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+class Store:
+    """The SQLite store of record under a data directory."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.executescript(_SCHEMA)
+        self.db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?), ('data_version', '0')",
+            (str(SCHEMA_VERSION),),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def data_version(self) -> int:
+        """Advances with every batch that changed something."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return int(row[0])
+
+    def record_versions(self, record_ids: Sequence[str]) -> dict[str, Version]:
+        """Stored versions of these records (tombstones included)."""
+        return self._versions("records", "record_id", record_ids)
+
+    def case_versions(self, case_ids: Sequence[str]) -> dict[str, Version]:
+        """Stored versions of these cases (tombstones included)."""
+        return self._versions("cases", "case_id", case_ids)
+
+    def _versions(self, table: str, key: str, ids: Sequence[str]) -> dict[str, Version]:
+        found: dict[str, Version] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT {key}, updated_at, withdrawn FROM {table} WHERE {key} IN ({marks})"
+            for ident, updated_at, withdrawn in self.db.execute(query, chunk):
+                found[ident] = Version(updated_at, bool(withdrawn))
+        return found
+
+    def record_body(self, record_id: str) -> dict[str, object] | None:
+        """The stored record (None when unknown or withdrawn), whatever its window."""
+        row = self.db.execute(
+            "SELECT body FROM records WHERE record_id = ? AND withdrawn = 0", (record_id,)
+        ).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def is_published(self, record_id: str, day: date) -> bool:
+        """The publication rule evaluated by the store for one record on one day."""
+        row = self.db.execute(
+            f"SELECT 1 FROM records WHERE record_id = :id AND {PUBLISHED_ON}",
+            {"id": record_id, "day": day.isoformat()},
+        ).fetchone()
+        return row is not None
+
+    def published_record_ids(self, day: date) -> list[str]:
+        """Ids of every record published on `day`, sorted."""
+        rows = self.db.execute(
+            f"SELECT record_id FROM records WHERE {PUBLISHED_ON} ORDER BY record_id",
+            {"day": day.isoformat()},
+        )
+        return [row[0] for row in rows]
+
+    def iter_record_bodies(self) -> Iterator[dict[str, object]]:
+        """Every current (not withdrawn) record, in id order."""
+        rows = self.db.execute("SELECT body FROM records WHERE withdrawn = 0 ORDER BY record_id")
+        for (body,) in rows:
+            yield orjson.loads(body)
+
+    def iter_case_bodies(self) -> Iterator[dict[str, object]]:
+        """Every current (not withdrawn) case, in id order."""
+        for (body,) in self.db.execute(
+            "SELECT body FROM cases WHERE withdrawn = 0 ORDER BY case_id"
+        ):
+            yield orjson.loads(body)
+
+    def count_records(self) -> int:
+        """Current records (withdrawn ones excluded)."""
+        row = self.db.execute("SELECT count(*) FROM records WHERE withdrawn = 0").fetchone()
+        return int(row[0])
+
+    # -- ingest runs ---------------------------------------------------------------------
+
+    def resumable_run(self, feed_digest: str) -> IngestRun | None:
+        """An unfinished run over a file with this content, if one was interrupted."""
+        row = self.db.execute(
+            "SELECT run_id, feed, feed_digest, status, lines_done, applied, unchanged,"
+            " withdrawn, rejected, blank FROM ingest_runs"
+            " WHERE feed_digest = ? AND status = 'running' ORDER BY run_id DESC LIMIT 1",
+            (feed_digest,),
+        ).fetchone()
+        return _run_from_row(row) if row else None
+
+    def start_run(self, feed: str, feed_digest: str) -> IngestRun:
+        """Record the start of a pass; unfinished passes over other contents are abandoned."""
+        with self._transaction():
+            self.db.execute(
+                "UPDATE ingest_runs SET status = 'abandoned' WHERE status = 'running' AND feed = ?",
+                (feed,),
+            )
+            cursor = self.db.execute(
+                "INSERT INTO ingest_runs (feed, feed_digest, started_at, status)"
+                " VALUES (?, ?, ?, 'running')",
+                (feed, feed_digest, _utc_now()),
+            )
+        assert cursor.lastrowid is not None
+        return IngestRun(cursor.lastrowid, feed, feed_digest, "running", 0, Counts())
+
+    def finish_run(self, run_id: int) -> None:
+        with self._transaction():
+            self.db.execute(
+                "UPDATE ingest_runs SET status = 'finished', finished_at = ? WHERE run_id = ?",
+                (_utc_now(), run_id),
+            )
+
+    def run_rejects(self, run_id: int) -> list[Reject]:
+        rows = self.db.execute(
+            "SELECT line_no, field, message, line FROM ingest_rejects"
+            " WHERE run_id = ? ORDER BY line_no",
+            (run_id,),
+        )
+        return [Reject(*row) for row in rows]
+
+    def runs(self) -> list[IngestRun]:
+        """The ingest log, oldest first."""
+        rows = self.db.execute(
+            "SELECT run_id, feed, feed_digest, status, lines_done, applied, unchanged,"
+            " withdrawn, rejected, blank FROM ingest_runs ORDER BY run_id"
+        )
+        return [_run_from_row(row) for row in rows]
+
+    # -- applying a batch ----------------------------------------------------------------
+
+    def commit_batch(
+        self,
+        run_id: int,
+        lines_done: int,
+        records: Sequence[CreditRecord | Withdrawal],
+        cases: Sequence[TypicalCase | Withdrawal],
+        rejects: Sequence[Reject],
+        counts: Counts,
+    ) -> None:
+        """Write the surviving versions of one batch, its rejects and the run's progress."""
+        with self._transaction():
+            version = self.data_version
+            if counts.changed:
+                version += 1
+                self.db.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'data_version'", (str(version),)
+                )
+                self.db.execute(
+                    "INSERT INTO batches VALUES (?, ?, ?, ?)",
+                    (version, run_id, _utc_now(), counts.changed),
+                )
+            self.db.executemany(
+                "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (record_id) DO UPDATE"
+                " SET updated_at = excluded.updated_at, withdrawn = excluded.withdrawn,"
+                " kind = excluded.kind, uscc = excluded.uscc,"
+                " publish_from = excluded.publish_from, publish_until = excluded.publish_until,"
+                " delisted_on = excluded.delisted_on, body = excluded.body,"
+                " data_version = excluded.data_version",
+                [_record_row(item, version) for item in records],
+            )
+            self.db.executemany(
+                "INSERT INTO cases VALUES (?,?,?,?,?,?) ON CONFLICT (case_id) DO UPDATE"
+                " SET updated_at = excluded.updated_at, withdrawn = excluded.withdrawn,"
+                " published_on = excluded.published_on, body = excluded.body,"
+                " data_version = excluded.data_version",
+                [_case_row(item, version) for item in cases],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO ingest_rejects VALUES (?, ?, ?, ?, ?)",
+                [(run_id, r.line_no, r.field, r.message, r.line) for r in rejects],
+            )
+            self.db.execute(
+                "UPDATE ingest_runs SET lines_done = ?, applied = applied + ?,"
+                " unchanged = unchanged + ?, withdrawn = withdrawn + ?,"
+                " rejected = rejected + ?, blank = blank + ? WHERE run_id = ?",
+                (
+                    lines_done,
+                    counts.applied,
+                    counts.unchanged,
+                    counts.withdrawn,
+                    counts.rejected,
+                    counts.blank,
+                    run_id,
+                ),
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+
+def _run_from_row(row: tuple[Any, ...]) -> IngestRun:
+    run_id, feed, feed_digest, status, lines_done, *counts = row
+    return IngestRun(run_id, feed, feed_digest, status, lines_done, Counts(*counts))
+
+
+def _body(item: CreditRecord | TypicalCase) -> str:
+    return item.model_dump_json(exclude_none=True)
+
+
+def _record_row(item: CreditRecord | Withdrawal, version: int) -> tuple[object, ...]:
+    updated = timestamp_micros(item.updated_at)
+    if isinstance(item, Withdrawal):
+        return (item.record_id, updated, 1, None, None, None, None, None, None, version)
+    return (
+        item.record_id,
+        updated,
+        0,
+        item.kind,
+        item.uscc,
+        _iso(item.publish_from),
+        _iso(item.publish_until),
+        _iso(item.delisted_on),
+        _body(item),
+        version,
+    )
+
+
+def _case_row(item: TypicalCase | Withdrawal, version: int) -> tuple[object, ...]:
+    updated = timestamp_micros(item.updated_at)
+    if isinstance(item, Withdrawal):
+        return (item.case_id, updated, 1, None, None, version)
+    return (item.case_id, updated, 0, _iso(item.published_on), _body(item), version)
