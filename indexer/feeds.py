@@ -44,8 +44,11 @@ class FeedLine:
 
 def digest(path: Path) -> str:
     """SHA-256 of the file's bytes: identifies a feed's content across runs."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as error:
+        raise UnreadableFeed(f"无法打开文件 (cannot open file): {error.strerror}") from None
 
 
 def open_binary(path: Path) -> IO[bytes]:
@@ -214,11 +217,14 @@ def _has_surrogates(cell: str) -> bool:
 
 def estimate_lines(path: Path) -> int | None:
     """About how many lines a plain feed has (from its first MiB); None for gzip."""
-    with path.open("rb") as handle:
-        head = handle.read(1024 * 1024)
-        if head[:2] == _GZIP_MAGIC:
-            return None
-        size = handle.seek(0, io.SEEK_END)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024 * 1024)
+            size = handle.seek(0, io.SEEK_END)
+    except OSError:
+        return None
+    if head[:2] == _GZIP_MAGIC:
+        return None
     lines = head.count(b"\n")
     if len(head) == size or not lines:
         return max(lines, 1)

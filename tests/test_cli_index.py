@@ -1,0 +1,110 @@
+"""`ipcredit index` on the sample feeds: the outcome table of the samples README, line by line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+from indexer.store import Store
+from tests.conftest import RunCli
+
+AS_OF = date(2025, 7, 1)
+PUBLISHED = {"CNIPA-2025-0001", "CNIPA-2025-0002", "CNIPA-GC-2024-0009", "CNIPA-2025-0101"}
+PUBLISHED |= {"CNIPA-2025-0120"}
+NOT_PUBLISHED = {"CNIPA-2023-0107", "CNIPA-2024-0033", "CNIPA-2025-0090"}
+GONE = {"CNIPA-2025-0130", "CNIPA-2025-0140", "CNIPA-2025-0150", "CNIPA-2025-0160"}
+
+
+def test_sample_outcome_table(samples: Path, data_dir: Path, run_cli: RunCli) -> None:
+    result = run_cli("index", samples / "records.jsonl")
+    assert result.returncode == 3, result.stderr
+    assert "applied 9, unchanged 1, withdrawn 1, rejected 3" in result.stdout
+
+    rejects = [orjson.loads(line) for line in (samples / "records.jsonl.rejects.jsonl").open("rb")]
+    assert [(r["line"], r["field"]) for r in rejects] == [
+        (12, "uscc"),
+        (13, "publish_until"),
+        (14, ""),
+    ]
+    assert "校验位错误" in rejects[0]["message"]
+    assert "JSON" in rejects[2]["message"]
+    assert rejects[1]["text"].startswith('{"record_id": "CNIPA-2025-0150"')
+
+    store = Store(data_dir / "store.sqlite3")
+    assert set(store.published_record_ids(AS_OF)) == PUBLISHED
+    for record_id in NOT_PUBLISHED:
+        assert store.record_body(record_id) is not None
+        assert not store.is_published(record_id, AS_OF)
+    for record_id in GONE:
+        assert store.record_body(record_id) is None
+    assert store.is_published("CNIPA-2025-0090", date(2025, 8, 1))
+    assert store.is_published("CNIPA-2025-0090", date(2025, 10, 31))
+    assert not store.is_published("CNIPA-2025-0090", date(2025, 11, 1))
+
+    newer = store.record_body("CNIPA-2025-0002")
+    assert newer is not None and newer["subject_name"] == "广州市恒远贸易有限公司"
+    assert newer["former_names"] == ["广州市恒远商贸有限公司"]
+    individual = store.record_body("CNIPA-2025-0101")
+    assert individual is not None
+    assert individual["id_number_masked"] == "110105********1239"
+    assert "110105********1239" in str(individual["reason"])
+    assert "138****8000" in str(individual["reason"])
+    dongguan = store.record_body("CNIPA-2025-0120")
+    assert dongguan is not None and dongguan["region_code"] == "441900"
+    store.close()
+
+
+def test_indexing_the_same_file_again_changes_nothing(
+    samples: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    run_cli("index", samples / "records.jsonl")
+    store = Store(data_dir / "store.sqlite3")
+    before = (store.data_version, list(store.iter_record_bodies()))
+    store.close()
+
+    again = run_cli("index", samples / "records.jsonl")
+    assert again.returncode == 3
+    assert "applied 0, unchanged 11, withdrawn 0, rejected 3" in again.stdout
+    store = Store(data_dir / "store.sqlite3")
+    assert (store.data_version, list(store.iter_record_bodies())) == before
+    store.close()
+
+
+def test_cases_are_kept(samples: Path, data_dir: Path, run_cli: RunCli) -> None:
+    result = run_cli("index", samples / "records.jsonl", samples / "cases.jsonl")
+    assert result.returncode == 3
+    assert "applied 2, unchanged 0, withdrawn 0, rejected 0" in result.stdout
+    assert not (samples / "cases.jsonl.rejects.jsonl").exists()
+    store = Store(data_dir / "store.sqlite3")
+    cases = list(store.iter_case_bodies())
+    assert [c["case_id"] for c in cases] == ["CASE-2025-01", "CASE-2025-02"]
+    store.close()
+
+
+def test_exit_status_zero_when_all_applied(samples: Path, run_cli: RunCli) -> None:
+    result = run_cli("index", samples / "cases.jsonl")
+    assert result.returncode == 0, result.stderr
+
+
+def test_unreadable_input_exits_2(tmp_path: Path, run_cli: RunCli) -> None:
+    missing = run_cli("index", tmp_path / "nope.jsonl")
+    assert missing.returncode == 2
+    assert "无法打开" in missing.stderr
+    assert run_cli("index").returncode == 2
+
+
+def test_a_rerun_after_fixing_rejected_lines_applies_them(
+    samples: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    run_cli("index", samples / "records.jsonl")
+    fixed = samples / "fix.jsonl"
+    line = orjson.loads((samples / "records.jsonl").read_bytes().splitlines()[12])
+    line["publish_until"] = "2026-02-28"
+    fixed.write_bytes(orjson.dumps(line) + b"\n")
+    assert run_cli("index", fixed).returncode == 0
+    assert not (samples / "fix.jsonl.rejects.jsonl").exists()
+    store = Store(data_dir / "store.sqlite3")
+    assert store.is_published("CNIPA-2025-0150", AS_OF)
+    store.close()

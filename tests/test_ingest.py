@@ -1,0 +1,113 @@
+"""Applying feeds: every line applied or rejected with its line and reason, nothing crashes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from indexer.ingest import ingest_feed, rejects_path
+from indexer.store import Store
+from tests.test_models import BROKEN, CASE, INDIVIDUAL, RECORD
+
+
+def store_in(tmp_path: Path) -> Store:
+    return Store(tmp_path / "var" / "store.sqlite3")
+
+
+def test_bad_lines_are_rejected_and_the_rest_applied(tmp_path: Path) -> None:
+    lines: list[bytes] = [orjson.dumps(RECORD)]
+    lines += [orjson.dumps(line) for _, line, _ in BROKEN]
+    lines += [
+        b"{broken json",
+        b"[1, 2, 3]",
+        b'"just a string"',
+        b'{"record_id": "T-9", "reason": "\xff\xfe"}',
+        orjson.dumps({**RECORD, "record_id": "T-2", "reason": "x" * 1_000_000}),
+        orjson.dumps({**RECORD, "record_id": "T-3", "subject_name": "某\x00公司"}),
+        b'{"a": ' * 200 + b"1" + b"}" * 200,
+        b"",
+        orjson.dumps({**CASE, "case_id": "CASE-OK"}),
+        orjson.dumps({**INDIVIDUAL, "record_id": "T-4"}),
+    ]
+    feed = tmp_path / "bad.jsonl"
+    feed.write_bytes(b"\n".join(lines) + b"\n")
+    store = store_in(tmp_path)
+    result = ingest_feed(store, feed)
+
+    counts = result.counts
+    assert counts.applied == 3
+    assert counts.blank == 1
+    assert counts.applied + counts.rejected + counts.blank == len(lines)
+    rejected_lines = [reject.line_no for reject in result.rejects]
+    assert rejected_lines == list(range(2, len(lines) - 2))
+    assert all(reject.message for reject in result.rejects)
+    written = [orjson.loads(row) for row in rejects_path(feed).read_bytes().splitlines()]
+    assert [row["line"] for row in written] == rejected_lines
+    assert all(len(row["text"]) <= 2_001 for row in written)
+    assert store.record_body("T-0001") is not None and store.record_body("T-4") is not None
+    store.close()
+
+
+def test_empty_file_applies_nothing(tmp_path: Path) -> None:
+    feed = tmp_path / "empty.jsonl"
+    feed.write_bytes(b"")
+    store = store_in(tmp_path)
+    result = ingest_feed(store, feed)
+    assert result.counts.applied == result.counts.rejected == 0
+    assert store.data_version == 0
+    store.close()
+
+
+def test_csv_with_a_missing_column_rejects_each_row(tmp_path: Path) -> None:
+    columns = [c for c in RECORD if c != "authority"]
+    feed = tmp_path / "feed.csv"
+    rows = [",".join(columns)] + [
+        ",".join(str({**RECORD, "record_id": f"C-{n}"}[c]) for c in columns) for n in range(3)
+    ]
+    feed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    store = store_in(tmp_path)
+    result = ingest_feed(store, feed)
+    assert [(r.line_no, r.field) for r in result.rejects] == [
+        (2, "authority"),
+        (3, "authority"),
+        (4, "authority"),
+    ]
+    store.close()
+
+
+def test_versions_withdrawal_and_return(tmp_path: Path) -> None:
+    def line(updated_at: str, **change: object) -> bytes:
+        return orjson.dumps({**RECORD, "updated_at": updated_at, **change})
+
+    withdraw = {"op": "withdraw", "record_id": RECORD["record_id"]}
+    feeds = [
+        [line("2025-03-10T09:00:00+08:00")],
+        [line("2025-03-10T08:00:00+08:00", reason="旧版本")],
+        [orjson.dumps({**withdraw, "updated_at": "2025-03-11T00:00:00+08:00"})],
+        [line("2025-03-10T12:00:00+08:00", reason="撤回之前的版本")],
+        [line("2025-03-12T00:00:00+08:00", reason="新版本")],
+    ]
+    store = store_in(tmp_path)
+    seen = []
+    for number, lines in enumerate(feeds):
+        feed = tmp_path / f"feed{number}.jsonl"
+        feed.write_bytes(b"\n".join(lines))
+        counts = ingest_feed(store, feed).counts
+        seen.append((counts.applied, counts.unchanged, counts.withdrawn))
+        body = store.record_body(RECORD["record_id"])
+        seen.append(body["reason"] if body else None)  # type: ignore[arg-type]
+    assert seen == [
+        (1, 0, 0),
+        RECORD["reason"],
+        (0, 1, 0),
+        RECORD["reason"],
+        (0, 0, 1),
+        None,
+        (0, 1, 0),
+        None,
+        (1, 0, 0),
+        "新版本",
+    ]
+    assert store.data_version == 3
+    store.close()

@@ -1,0 +1,37 @@
+"""No full ID number or mobile number anywhere after indexing: store files, rejects, output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from tests.conftest import RunCli
+from tests.test_models import INDIVIDUAL
+
+FULL_NUMBERS = [b"110105199003071239", b"13800138000", b"110105199003071238"]
+
+
+def all_bytes_under(directory: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in directory.rglob("*") if path.is_file())
+
+
+def test_no_full_number_in_the_data_directory(
+    samples: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    rejected = {**INDIVIDUAL, "id_number": "110105199003071238"}
+    unknown_field = {**INDIVIDUAL, "record_id": "P-2", "note": "13800138000"}
+    extra = samples / "personal.jsonl"
+    extra.write_bytes(orjson.dumps(rejected) + b"\n" + orjson.dumps(unknown_field) + b"\n")
+
+    result = run_cli("index", samples / "records.jsonl", extra)
+    assert result.returncode == 3
+
+    stored = all_bytes_under(data_dir)
+    assert b"110105********1239" in stored
+    reports = (samples / "personal.jsonl.rejects.jsonl").read_bytes()
+    output = (result.stdout + result.stderr).encode()
+    for number in FULL_NUMBERS:
+        assert number not in stored
+        assert number not in reports
+        assert number not in output

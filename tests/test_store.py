@@ -1,0 +1,83 @@
+"""The store of record against the publication rule, for random versions and days."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from credit.publication import Window, is_published
+from indexer.ingest import ingest_feed
+from indexer.store import Store
+from tests.test_models import GOOD, RECORD
+
+BASE_DAY = date(2025, 1, 1)
+BASE_TIME = datetime.fromisoformat("2025-01-01T00:00:00+08:00")
+IDS = ["R-1", "R-2", "R-3"]
+
+
+@st.composite
+def versions(draw: st.DrawFn) -> dict[str, Any]:
+    """A record version or a withdrawal of one of a few ids."""
+    record_id = draw(st.sampled_from(IDS))
+    updated_at = (BASE_TIME + timedelta(hours=draw(st.integers(0, 20)))).isoformat()
+    if draw(st.integers(0, 4)) == 0:
+        return {"op": "withdraw", "record_id": record_id, "updated_at": updated_at}
+    start = BASE_DAY + timedelta(days=draw(st.integers(0, 20)))
+    line = dict(RECORD) if draw(st.booleans()) else dict(GOOD)
+    line |= {"record_id": record_id, "updated_at": updated_at, "decided_on": start.isoformat()}
+    if line["kind"] == "dishonest_act" or draw(st.booleans()):
+        line["publish_until"] = (start + timedelta(days=draw(st.integers(0, 15)))).isoformat()
+    if draw(st.booleans()):
+        line["delisted_on"] = (start + timedelta(days=draw(st.integers(-3, 15)))).isoformat()
+        line["delist_reason"] = "repaired"
+    return {key: value for key, value in line.items() if value is not None}
+
+
+def expected_windows(lines: list[dict[str, Any]]) -> dict[str, Window | None]:
+    """Replay the versions: a line applies only when strictly newer than what is held."""
+    held: dict[str, tuple[datetime, Window | None]] = {}
+    for line in lines:
+        updated = datetime.fromisoformat(line["updated_at"])
+        current = held.get(line["record_id"])
+        if current is not None and updated <= current[0]:
+            continue
+        window = None
+        if "op" not in line:
+            window = Window(
+                date.fromisoformat(line["decided_on"]),
+                date.fromisoformat(line["publish_until"]) if "publish_until" in line else None,
+                date.fromisoformat(line["delisted_on"]) if "delisted_on" in line else None,
+            )
+        held[line["record_id"]] = (updated, window)
+    return {record_id: window for record_id, (_, window) in held.items()}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(versions(), min_size=1, max_size=12),
+    split=st.integers(0, 12),
+    days=st.lists(st.integers(-2, 40), min_size=1, max_size=8),
+)
+def test_store_answers_like_the_rule(lines: list[dict[str, Any]], split: int, days: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "store.sqlite3")
+        for number, part in enumerate((lines[:split], lines[split:])):
+            feed = Path(tmp) / f"feed{number}.jsonl"
+            feed.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in part))
+            assert ingest_feed(store, feed).counts.rejected == 0
+        windows = expected_windows(lines)
+        for offset in days:
+            day = BASE_DAY + timedelta(days=offset)
+            for record_id in IDS:
+                window = windows.get(record_id)
+                expected = window is not None and is_published(window, day)
+                assert store.is_published(record_id, day) is expected
+            published = {r for r, w in windows.items() if w is not None and is_published(w, day)}
+            assert set(store.published_record_ids(day)) == published
+        store.close()

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from credit.uscc import (
+    ALPHABET,
+    check_character,
+    is_valid_uscc,
+    normalize_uscc,
+    region_code_of,
+    uscc_problem,
+)
+
+SAMPLE_VALID = [
+    "91440300MA5F0A1B2N",
+    "91440100MA9W3K7L17",
+    "91110108MA01XY2W4T",
+    "91441900MA4UL8M2K4",
+]
+
+
+@pytest.mark.parametrize("code", SAMPLE_VALID)
+def test_sample_codes_are_valid(code: str) -> None:
+    assert is_valid_uscc(code)
+
+
+def test_wrong_check_character_says_so() -> None:
+    problem = uscc_problem("91420100MA4K2B6C90")
+    assert problem is not None and "校验位错误" in problem
+
+
+def test_length_and_alphabet_problems() -> None:
+    assert "18 位" in (uscc_problem("9144030") or "")
+    assert "不允许的字符" in (uscc_problem("91440300MA5F0A1BIO") or "")
+
+
+def test_normalization_folds_full_width_case_and_spaces() -> None:
+    assert normalize_uscc(" ９１４４０３００ma5f0a1b2n ") == "91440300MA5F0A1B2N"
+    assert normalize_uscc("914403-00MA5F 0A1B2N") == "91440300MA5F0A1B2N"
+
+
+def test_region_code_is_characters_three_to_eight() -> None:
+    assert region_code_of("91440300MA5F0A1B2N") == "440300"
+    assert region_code_of("91ABCDEFMA5F0A1B2N") is None
+
+
+@given(st.text(alphabet=ALPHABET, min_size=17, max_size=17))
+def test_any_body_with_its_check_character_is_valid(body: str) -> None:
+    code = body + check_character(body)
+    assert is_valid_uscc(code)
+    wrong = next(ch for ch in ALPHABET if ch != code[-1])
+    assert not is_valid_uscc(body + wrong)
