@@ -8,13 +8,19 @@ import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
+from credit import clock
 from credit.config import Settings
+from credit.search.engines import open_reader, open_writer
+from credit.search.errors import SearchError
+from indexer.documents import DocumentBuilder
 from indexer.feeds import UnreadableFeed, estimate_lines
 from indexer.ingest import IngestResult, ingest_feed
 from indexer.progress import LineProgress
 from indexer.store import Store
+from indexer.sync import sync
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -28,15 +34,24 @@ class Failed(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     settings = Settings.from_env()
     try:
         status: int = args.run(args, settings)
     except Failed as error:
         print(f"失败 (failed): {error}", file=sys.stderr)
         return EXIT_FAILED
+    except SearchError as error:
+        print(error.message, file=sys.stderr)
+        return EXIT_USAGE if error.code != "ENGINE_UNAVAILABLE" else EXIT_FAILED
     return status
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("日期格式应为 YYYY-MM-DD") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,48 +64,82 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("feeds", nargs="+", type=Path, metavar="FEED")
     index.set_defaults(run=run_index)
 
+    for name, help_text in (("search", "检索公示信息 (search)"), ("show", "查看一条记录 (show)")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("query" if name == "search" else "record_id")
+        command.add_argument("--as-of", type=_day, help="按该日期的公示状态查询 (YYYY-MM-DD)")
+        command.add_argument("--json", action="store_true", help="输出 JSON")
+        if name == "search":
+            command.add_argument("--size", type=int, default=20)
+        command.set_defaults(run=run_search if name == "search" else run_show)
+
+    reindex = commands.add_parser("reindex", help="从存储重建搜索索引 (rebuild the engine)")
+    reindex.set_defaults(run=run_reindex)
+    purge = commands.add_parser("purge", help="移除不会再公示的记录 (purge the engine)")
+    purge.set_defaults(run=run_purge)
+
     generate = commands.add_parser("generate", help="生成虚构的合成数据 (write a synthetic feed)")
     generate.add_argument("--records", type=int, required=True)
     generate.add_argument("--cases", type=int, default=0)
     generate.add_argument("--seed", type=int, default=0)
     generate.add_argument("--out", type=Path, required=True)
     generate.set_defaults(run=run_generate)
+
+    demo = commands.add_parser("demo", help="生成并导入演示数据 (build the demo)")
+    demo.set_defaults(run=run_demo)
     return parser
 
 
 @contextmanager
 def _index_lock(data_dir: Path) -> Iterator[None]:
-    """One `ipcredit index` at a time per data directory."""
+    """One writer (index, reindex, purge) at a time per data directory."""
     data_dir.mkdir(parents=True, exist_ok=True)
     with (data_dir / "index.lock").open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise Failed("另一个导入任务正在运行 (another index run holds the lock)") from None
+            raise Failed("另一个导入或重建任务正在运行 (another writer holds the lock)") from None
         yield
 
 
 def run_index(args: argparse.Namespace, settings: Settings) -> int:
-    """`ipcredit index FEED...`: apply each feed in order and report."""
+    """`ipcredit index FEED...`: apply each feed in order, keeping the engine in step."""
     status = EXIT_OK
     with _index_lock(settings.data_dir):
         store = Store(settings.store_path)
+        writer = open_writer(settings)
         try:
-            for feed in args.feeds:
-                status = _worse(status, _index_one(store, feed))
+            with DocumentBuilder() as builder:
+                behind = store.data_version - writer.synced_version()
+                if behind > 0:
+                    print(
+                        f"搜索索引落后于存储 {behind} 个数据版本，正在补齐"
+                        " (the engine is behind the store; catching up)",
+                        file=sys.stderr,
+                    )
+                    sync(store, writer, builder)
+                for feed in args.feeds:
+                    result = _index_one(store, feed, lambda: sync(store, writer, builder))
+                    status = _worse(status, result)
         finally:
+            writer.close()
             store.close()
     return status
 
 
-def _index_one(store: Store, feed: Path) -> int:
+def _index_one(store: Store, feed: Path, after_batch: object) -> int:
     try:
         with LineProgress(feed.name, estimate_lines(feed)) as progress:
-            result = ingest_feed(store, feed, on_line=progress.advance_to)
+            result = ingest_feed(
+                store,
+                feed,
+                on_line=progress.advance_to,
+                after_batch=after_batch,  # type: ignore[arg-type]
+            )
     except UnreadableFeed as error:
         print(f"{feed}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (sqlite3.Error, OSError) as error:
+    except (sqlite3.Error, OSError, ValueError) as error:
         raise Failed(
             f"{feed}: {error}；已提交的批次保留，重新运行同一命令即可从中断处继续"
             " (committed batches are kept; run the same command again to resume)"
@@ -128,6 +177,54 @@ def _worse(current: int, new: int) -> int:
     return max(current, new, key=order.index)
 
 
+def run_search(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit search QUERY [--as-of DATE] [--json]`."""
+    from indexer.lookup import print_search
+
+    engine = open_reader(settings)
+    return print_search(engine, args.query, args.as_of or clock.today(), args.json, args.size)
+
+
+def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit show RECORD_ID [--as-of DATE] [--json]`."""
+    from indexer.lookup import print_record
+
+    engine = open_reader(settings)
+    return print_record(engine, args.record_id, args.as_of or clock.today(), args.json)
+
+
+def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit reindex`: rebuild the engine from the store of record."""
+    from indexer.rebuild import reindex_tantivy
+
+    with _index_lock(settings.data_dir):
+        store = Store(settings.store_path)
+        try:
+            with (
+                DocumentBuilder() as builder,
+                LineProgress("重建索引", store.count_records()) as bar,
+            ):
+                written = reindex_tantivy(store, settings.data_dir, builder, bar.advance_to)
+        finally:
+            store.close()
+    print(f"索引已重建：{written} 条记录，数据版本 {Store(settings.store_path).data_version}")
+    return EXIT_OK
+
+
+def run_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit purge`: drop from the engine what will never be published again."""
+    from credit.search.tantivy_engine import TantivyWriter
+
+    with _index_lock(settings.data_dir):
+        writer = TantivyWriter.for_data_dir(settings.data_dir)
+        try:
+            removed = writer.purge(day=clock.today())
+        finally:
+            writer.close()
+    print(f"已从搜索索引移除 {removed} 条不再公示的记录（存储中保留以备审计）。")
+    return EXIT_OK
+
+
 def run_generate(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit generate`: write a fictional, deterministic feed."""
     from indexer.generate import write_feed
@@ -137,6 +234,22 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     lines = write_feed(args.out, records=args.records, cases=args.cases, seed=args.seed)
     print(f"{args.out}: 已写入 {lines} 行 (lines written)")
+    return EXIT_OK
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit demo`: generate the fictional demo data set and index it."""
+    from indexer.demo import build_demo
+
+    feed = build_demo(settings.data_dir)
+    status = main(["index", str(feed)])
+    if status not in (EXIT_OK, EXIT_REJECTS):
+        return status
+    print()
+    print("演示数据已导入（全部为虚构数据）。可以这样检索：")
+    print("  .venv/bin/ipcredit search 有限公司")
+    print("  .venv/bin/ipcredit search shenzhen")
+    print(f"数据目录：{settings.data_dir}（由 IPCREDIT_DATA_DIR 设置）")
     return EXIT_OK
 
 

@@ -58,8 +58,16 @@ def rejects_path(feed: Path) -> Path:
     return feed.with_name(feed.name + ".rejects.jsonl")
 
 
-def ingest_feed(store: Store, feed: Path, on_line: ProgressCallback | None = None) -> IngestResult:
-    """Validate and apply every line of `feed`; write its reject report."""
+def ingest_feed(
+    store: Store,
+    feed: Path,
+    on_line: ProgressCallback | None = None,
+    after_batch: Callable[[], object] | None = None,
+) -> IngestResult:
+    """Validate and apply every line of `feed`; write its reject report.
+
+    `after_batch` runs after each committed batch (the indexer syncs the engine there).
+    """
     feed_digest = digest(feed)
     run = store.resumable_run(feed_digest) or store.start_run(str(feed.resolve()), feed_digest)
     batch = _Batch(last_line_no=run.lines_done)
@@ -68,8 +76,8 @@ def ingest_feed(store: Store, feed: Path, on_line: ProgressCallback | None = Non
         if on_line:
             on_line(line.line_no)
         if batch.lines >= BATCH_LINES:
-            batch = _commit(store, run.run_id, batch)
-    _commit(store, run.run_id, batch)
+            batch = _commit(store, run.run_id, batch, after_batch)
+    _commit(store, run.run_id, batch, after_batch)
     store.finish_run(run.run_id)
     finished = next(r for r in store.runs() if r.run_id == run.run_id)
     rejects = store.run_rejects(run.run_id)
@@ -113,11 +121,15 @@ def _reject(line: FeedLine, problems: list[Problem]) -> Reject:
     )
 
 
-def _commit(store: Store, run_id: int, batch: _Batch) -> _Batch:
+def _commit(
+    store: Store, run_id: int, batch: _Batch, after_batch: Callable[[], object] | None
+) -> _Batch:
     if batch.lines:
         records = _newest(batch.records, store.record_versions, batch.counts)
         cases = _newest(batch.cases, store.case_versions, batch.counts)
         store.commit_batch(run_id, batch.last_line_no, records, cases, batch.rejects, batch.counts)
+        if after_batch is not None:
+            after_batch()
     return _Batch(last_line_no=batch.last_line_no)
 
 

@@ -219,12 +219,39 @@ class Store:
         for (body,) in rows:
             yield orjson.loads(body)
 
+    def iter_record_json(self) -> Iterator[str]:
+        """Every current record's JSON body, in id order."""
+        for (body,) in self.db.execute(
+            "SELECT body FROM records WHERE withdrawn = 0 ORDER BY record_id"
+        ):
+            yield body
+
+    def iter_case_json(self) -> Iterator[str]:
+        """Every current case's JSON body, in id order."""
+        for (body,) in self.db.execute(
+            "SELECT body FROM cases WHERE withdrawn = 0 ORDER BY case_id"
+        ):
+            yield body
+
     def iter_case_bodies(self) -> Iterator[dict[str, object]]:
         """Every current (not withdrawn) case, in id order."""
         for (body,) in self.db.execute(
             "SELECT body FROM cases WHERE withdrawn = 0 ORDER BY case_id"
         ):
             yield orjson.loads(body)
+
+    def record_changes_since(self, version: int) -> Iterator[tuple[str, str | None]]:
+        """(record_id, body JSON or None when withdrawn) of records changed after `version`."""
+        yield from self.db.execute(
+            "SELECT record_id, body FROM records WHERE data_version > ? ORDER BY record_id",
+            (version,),
+        )
+
+    def case_changes_since(self, version: int) -> Iterator[tuple[str, str | None]]:
+        """(case_id, body JSON or None when withdrawn) of cases changed after `version`."""
+        yield from self.db.execute(
+            "SELECT case_id, body FROM cases WHERE data_version > ? ORDER BY case_id", (version,)
+        )
 
     def count_records(self) -> int:
         """Current records (withdrawn ones excluded)."""

@@ -75,9 +75,12 @@ def snapshot(data_dir: Path) -> dict[str, Any]:
     with sqlite3.connect(data_dir / "store.sqlite3") as db:
         return {
             "records": db.execute("SELECT * FROM records ORDER BY record_id").fetchall(),
-            "data_version": db.execute("SELECT value FROM meta WHERE key='data_version'").fetchall(),
+            "data_version": db.execute(
+                "SELECT value FROM meta WHERE key='data_version'"
+            ).fetchall(),
             "runs": db.execute(
-                "SELECT status, lines_done, applied, unchanged, withdrawn, rejected FROM ingest_runs"
+                "SELECT status, lines_done, applied, unchanged, withdrawn, rejected"
+                " FROM ingest_runs"
             ).fetchall(),
         }
 

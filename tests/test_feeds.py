@@ -10,7 +10,7 @@ import orjson
 from indexer.feeds import MAX_LINE_BYTES, FeedLine, read_feed, sniff_encoding
 from tests.test_models import RECORD
 
-HEADER = list(RECORD) + ["former_names", "measures"]
+HEADER = [*list(RECORD), "former_names", "measures"]
 
 
 def csv_text(rows: list[dict[str, str]]) -> str:

@@ -141,7 +141,11 @@ BROKEN: list[tuple[str, dict[str, Any], str]] = [
     ("case handling missing", {**CASE, "handling": None}, "handling"),
     ("case source_url", {**CASE, "source_url": "javascript:alert(1)"}, "source_url"),
     ("case related id", {**CASE, "related_record_ids": ["bad id"]}, "related_record_ids.0"),
-    ("withdrawal without id", {"op": "withdraw", "updated_at": "2025-04-01T00:00:00Z"}, "record_id"),
+    (
+        "withdrawal without id",
+        {"op": "withdraw", "updated_at": "2025-04-01T00:00:00Z"},
+        "record_id",
+    ),
     ("withdrawal op", {**WITHDRAWAL, "op": "delete"}, "op"),
 ]
 

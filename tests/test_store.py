@@ -64,7 +64,9 @@ def expected_windows(lines: list[dict[str, Any]]) -> dict[str, Window | None]:
     split=st.integers(0, 12),
     days=st.lists(st.integers(-2, 40), min_size=1, max_size=8),
 )
-def test_store_answers_like_the_rule(lines: list[dict[str, Any]], split: int, days: list[int]) -> None:
+def test_store_answers_like_the_rule(
+    lines: list[dict[str, Any]], split: int, days: list[int]
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "store.sqlite3")
         for number, part in enumerate((lines[:split], lines[split:])):

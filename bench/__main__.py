@@ -1,0 +1,69 @@
+"""`python -m bench NAME [--records N] [--no-record]`.
+
+Exit status: 0 every target met; 4 finished but some target missed (the figures
+are still printed and recorded); 1 the benchmark failed; 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bench import ingest
+from bench.harness import BenchError, Figure, append_results, emit, machine, results_section
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_MISSED = 4
+
+Runner = Callable[[int], tuple[list[Figure], list[str]]]
+
+BENCHMARKS: dict[str, tuple[Runner, int]] = {
+    ingest.NAME: (ingest.run, ingest.DEFAULT_RECORDS),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("name", choices=sorted(BENCHMARKS), help="which benchmark")
+    parser.add_argument(
+        "--records", type=int, default=None, help="records to generate (default: the target's)"
+    )
+    parser.add_argument(
+        "--no-record", action="store_true", help="print the figures, do not append RESULTS.md"
+    )
+    return parser
+
+
+def command_line(name: str, records: int) -> str:
+    """The exact command that reproduces this run, as recorded in RESULTS.md."""
+    return f"python -m bench {name} --records {records}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one benchmark, print its figures, record them unless told not to."""
+    args = _parser().parse_args(argv)
+    runner, default_records = BENCHMARKS[args.name]
+    records: int = default_records if args.records is None else args.records
+    described = machine()
+    try:
+        figures, notes = runner(records)
+    except BenchError as error:
+        for figure in error.partial:
+            emit(figure)
+        print(f"bench {args.name} failed (nothing recorded): {error}", file=sys.stderr)
+        return EXIT_FAILED
+    for figure in figures:
+        emit(figure)
+    if not args.no_record:
+        append_results(results_section(command_line(args.name, records), figures, described, notes))
+    missed = [f.figure for f in figures if f.met is False]
+    if missed:
+        print(f"bench {args.name}: target missed: {', '.join(missed)}", file=sys.stderr)
+        return EXIT_MISSED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

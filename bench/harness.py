@@ -1,0 +1,262 @@
+"""Shared parts of the benchmarks: figures, targets, the machine, child processes, RESULTS.md.
+
+Nothing written here names this machine's host or its filesystem paths: the
+machine is described by its CPU model, core count, memory, OS and Python.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+
+RESULTS_PATH = Path(__file__).with_name("RESULTS.md")
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le,
+    "<": operator.lt,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "==": operator.eq,
+}
+
+
+class BenchError(Exception):
+    """A benchmark that could not finish; the message says why.
+
+    `partial` holds the figures measured before it stopped (printed, never recorded).
+    """
+
+    def __init__(self, message: str, partial: Sequence[Figure] = ()) -> None:
+        super().__init__(message)
+        self.partial = list(partial)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A bound a figure must meet, e.g. `<= 60`."""
+
+    op: str
+    bound: float
+
+    def __post_init__(self) -> None:
+        if self.op not in _COMPARE:
+            raise ValueError(f"unknown comparison {self.op!r}")
+
+    def met(self, value: float) -> bool:
+        """Whether `value` meets this target."""
+        return _COMPARE[self.op](value, self.bound)
+
+    def __str__(self) -> str:
+        return f"{self.op} {_number(self.bound)}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure of one benchmark run; informational when it has no target."""
+
+    bench: str
+    figure: str
+    value: float
+    unit: str
+    records: int
+    target: Target | None = None
+
+    @property
+    def met(self) -> bool | None:
+        """True or False against the target; None for an informational figure."""
+        return None if self.target is None else self.target.met(self.value)
+
+    def as_dict(self) -> dict[str, object]:
+        """The figure as one JSON object (the line printed on stdout)."""
+        return {
+            "bench": self.bench,
+            "figure": self.figure,
+            "value": self.value,
+            "unit": self.unit,
+            "target": None if self.target is None else str(self.target),
+            "records": self.records,
+        }
+
+
+def emit(figure: Figure, stream: TextIO | None = None) -> None:
+    """Print `figure` as one JSON line."""
+    out = stream or sys.stdout
+    out.write(orjson.dumps(figure.as_dict()).decode() + "\n")
+    out.flush()
+
+
+def _number(value: float) -> str:
+    """A value without a useless `.0`."""
+    if float(value).is_integer():
+        return str(int(value))
+    return str(round(value, 3))
+
+
+# --- the machine -----------------------------------------------------------
+
+
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _cpu_model() -> str:
+    for line in _read_text("/proc/cpuinfo").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("model name", "Model", "cpu model") and value.strip():
+            return value.strip()
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _memory_gib() -> str:
+    for line in _read_text("/proc/meminfo").splitlines():
+        if line.startswith("MemTotal:"):
+            kib = int(line.split()[1])
+            return f"{kib / 1024**2:.1f} GiB"
+    return "unknown"
+
+
+def _os_name() -> str:
+    pretty = ""
+    for line in _read_text("/etc/os-release").splitlines():
+        if line.startswith("PRETTY_NAME="):
+            pretty = line.partition("=")[2].strip().strip('"')
+    kernel = f"{platform.system()} {platform.release()}".strip()
+    return f"{pretty} ({kernel})" if pretty else kernel
+
+
+def machine() -> dict[str, str]:
+    """What the figures were measured on: no hostname, no paths."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = os.cpu_count() or 0
+    return {
+        "cpu": _cpu_model(),
+        "cores": f"{usable} usable of {os.cpu_count() or 0}",
+        "memory": _memory_gib(),
+        "os": _os_name(),
+        "arch": platform.machine(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+# --- child processes -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """How one child process went."""
+
+    returncode: int
+    seconds: float
+    peak_rss_bytes: int
+    stdout: str
+    stderr: str
+
+
+def run_child(argv: Sequence[str], env: Mapping[str, str], workdir: Path) -> ChildRun:
+    """Run `argv` to completion; wall time it and take its own peak RSS from `wait4`.
+
+    Output goes to files in `workdir` (not pipes) so that a chatty child never
+    blocks and the parent never holds its output in memory while it runs.
+    """
+    out_path = workdir / "child.stdout"
+    err_path = workdir / "child.stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=dict(env)
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    stdout = out_path.read_text(encoding="utf-8", errors="replace")
+    stderr = err_path.read_text(encoding="utf-8", errors="replace")
+    out_path.unlink()
+    err_path.unlink()
+    # Linux reports ru_maxrss in KiB (macOS in bytes).
+    scale = 1 if sys.platform == "darwin" else 1024
+    return ChildRun(
+        returncode=child.returncode,
+        seconds=seconds,
+        peak_rss_bytes=usage.ru_maxrss * scale,
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+
+# --- RESULTS.md ------------------------------------------------------------
+
+RESULTS_HEADER = """\
+# Benchmark results
+
+Figures appended by `python -m bench NAME [--records N]` (the harness in
+`bench/`), newest last. Each section gives the date (UTC), the exact command,
+the machine it ran on, and one row per figure: its value, unit, the target (if
+any) and whether the target was met. Figures without a target are
+informational. Sections are never edited after the fact: a missed target stays
+recorded as missed; a new run adds a new section. `--no-record` prints the
+figures (one JSON object per line on stdout) without appending them here.
+"""
+
+
+def _met_cell(met: bool | None) -> str:
+    if met is None:
+        return "—"
+    return "yes" if met else "**no**"
+
+
+def results_section(
+    command: str,
+    figures: Sequence[Figure],
+    described: Mapping[str, str],
+    notes: Sequence[str] = (),
+    when: datetime | None = None,
+) -> str:
+    """One dated markdown section for RESULTS.md."""
+    stamp = (when or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    bench = figures[0].bench if figures else "?"
+    lines = [
+        f"## {stamp} — {bench}",
+        "",
+        f"Command: `{command}`",
+        "",
+        "Machine: " + "; ".join(f"{key} {value}" for key, value in described.items()),
+        "",
+        "| figure | value | unit | target | met? |",
+        "|---|---:|---|---|---|",
+    ]
+    for fig in figures:
+        target = "—" if fig.target is None else str(fig.target)
+        lines.append(
+            f"| {fig.figure} | {_number(fig.value)} | {fig.unit} | {target} |"
+            f" {_met_cell(fig.met)} |"
+        )
+    if notes:
+        lines.append("")
+        lines.extend(f"- {note}" for note in notes)
+    return "\n".join(lines) + "\n"
+
+
+def append_results(section: str, path: Path = RESULTS_PATH) -> None:
+    """Append `section` to RESULTS.md, creating it with its header when missing."""
+    if not path.exists() or not path.read_text(encoding="utf-8").strip():
+        path.write_text(RESULTS_HEADER, encoding="utf-8")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + section)

@@ -1,0 +1,1 @@
+"""The search layer: one query model, one engine interface, two engines."""

@@ -1,0 +1,100 @@
+"""Engine documents: the fields every engine indexes, computed once from a stored body.
+
+Text is segmented here (jieba), so engines only split on whitespace: the same
+tokens go to tantivy and to Elasticsearch. Days are integers `YYYYMMDD`; an
+open end is `OPEN_END`, so the publication rule is three range conditions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import orjson
+
+from credit import regions, text
+from credit.publication import Window, last_published_day
+
+OPEN_END = 9999_12_31
+NEVER = 0
+NAME_SEPARATOR = "|"
+
+
+def day_number(day: date) -> int:
+    """`date(2025, 3, 10)` → `20250310`."""
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def record_document(body: dict[str, Any]) -> dict[str, Any]:
+    """The engine fields of one stored record."""
+    name = str(body["subject_name"])
+    former = [str(n) for n in body.get("former_names", [])]
+    window = Window(
+        date.fromisoformat(body["publish_from"]),
+        _day(body.get("publish_until")),
+        _day(body.get("delisted_on")),
+    )
+    last = last_published_day(window)
+    decided = date.fromisoformat(body["decided_on"])
+    region_code = body.get("region_code") or ""
+    return {
+        "id": body["record_id"],
+        "kind": body["kind"],
+        "category": body["category"],
+        "severity": body.get("severity", ""),
+        "subject_type": body["subject_type"],
+        "uscc": body.get("uscc", ""),
+        "region_code": region_code,
+        "province": regions.province_code(region_code) if region_code else "",
+        "prefecture": regions.prefecture_code(region_code) if region_code else "",
+        "authority": body["authority"],
+        "name_exact": text.normalize_name(name),
+        "former_exact": [text.normalize_name(n) for n in former],
+        "decision_exact": text.normalize_name(body.get("decision_no", "")),
+        "name_text": " ".join(text.segment_for_index(name)),
+        "former_text": " ".join(text.segment_for_index(" ".join(former))),
+        "name_ngram": " ".join(text.name_bigrams(name)),
+        "former_ngram": f" {NAME_SEPARATOR} ".join(" ".join(text.name_bigrams(n)) for n in former),
+        "name_pinyin": " ".join(text.pinyin_syllables(name)),
+        "name_initials": " ".join(text.pinyin_initials(name)),
+        "reason_text": " ".join(text.segment_for_index(str(body["reason"]))),
+        "authority_text": " ".join(text.segment_for_index(str(body["authority"]))),
+        "decided_day": day_number(decided),
+        "year": str(decided.year),
+        "month": f"{decided.year}-{decided.month:02d}",
+        "from_day": day_number(window.publish_from),
+        "until_day": day_number(window.publish_until) if window.publish_until else OPEN_END,
+        "delisted_day": day_number(window.delisted_on) if window.delisted_on else OPEN_END,
+        "last_day": NEVER
+        if last and last < window.publish_from
+        else (day_number(last) if last else OPEN_END),
+        "body": orjson.dumps(body).decode(),
+    }
+
+
+def case_document(body: dict[str, Any]) -> dict[str, Any]:
+    """The engine fields of one stored typical case."""
+    published = date.fromisoformat(body["published_on"])
+    region_code = body.get("region_code") or ""
+    sections = [body.get(key, "") for key in ("summary", "facts", "handling", "significance")]
+    return {
+        "id": body["case_id"],
+        "case_type": body["case_type"],
+        "region_code": region_code,
+        "province": regions.province_code(region_code) if region_code else "",
+        "year": str(published.year),
+        "publishers": list(body.get("publishers", [])),
+        "tags": list(body.get("tags", [])),
+        "related_ids": list(body.get("related_record_ids", [])),
+        "title_text": " ".join(text.segment_for_index(body["title"])),
+        "title_ngram": " ".join(text.name_bigrams(body["title"])),
+        "body_text": " ".join(text.segment_for_index("\n".join(s for s in sections if s))),
+        "basis_text": " ".join(text.segment_for_index(body.get("legal_basis", ""))),
+        "tags_text": " ".join(text.segment_for_index(" ".join(body.get("tags", [])))),
+        "published_day": day_number(published),
+        "body": orjson.dumps(body).decode(),
+    }

@@ -1,0 +1,98 @@
+"""The engine interface: every read takes the day it answers for, and applies the rule itself.
+
+`SearchEngine` is what the portal, the API and the CLI read through;
+`EngineWriter` is what the indexer writes through. Both engines (tantivy,
+Elasticsearch) implement both, and one contract suite tests them alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, Protocol
+
+from credit.search.query import (
+    Candidate,
+    CaseQuery,
+    Entity,
+    FacetValue,
+    RecordFilter,
+    SearchPage,
+    SearchQuery,
+)
+
+Body = dict[str, Any]
+Document = dict[str, Any]
+
+
+class SearchEngine(Protocol):
+    """Reads under the publication rule: a record not published on `day` does not exist."""
+
+    def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
+        """Hits, total and facets of a record search."""
+        ...
+
+    def get_record(self, record_id: str, *, day: date) -> Body | None:
+        """One record, or None when unknown or not published on `day`."""
+        ...
+
+    def get_entity(self, uscc: str, *, day: date) -> Entity | None:
+        """Every record of one USCC published on `day`; None when there is none."""
+        ...
+
+    def find_candidates(
+        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
+    ) -> list[Candidate]:
+        """Screening: records matching by USCC, exact name, former name, or a similar name."""
+        ...
+
+    def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
+        """Which of these records are published on `day` (for links from cases)."""
+        ...
+
+    def count_records(
+        self, *, day: date, by: Sequence[str], filter: RecordFilter | None = None
+    ) -> dict[str, list[FacetValue]]:
+        """Counts of records published on `day`, by each named field (statistics)."""
+        ...
+
+    def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
+        """Typical cases published by `day`."""
+        ...
+
+    def get_case(self, case_id: str, *, day: date) -> Body | None:
+        """One typical case, or None."""
+        ...
+
+    def data_version(self) -> int:
+        """The store's data version the engine reflects."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class EngineWriter(Protocol):
+    """Applies the store's changes; one commit per call to `apply`."""
+
+    def synced_version(self) -> int:
+        """The data version the engine last committed (0 for an empty engine)."""
+        ...
+
+    def apply(
+        self,
+        *,
+        records: Iterable[Document],
+        removed_records: Iterable[str],
+        cases: Iterable[Document],
+        removed_cases: Iterable[str],
+        version: int,
+    ) -> None:
+        """Replace or remove these records and cases (documents from `credit.search.documents`),
+        then commit as `version`."""
+        ...
+
+    def purge(self, *, day: date) -> int:
+        """Remove records that no day from `day` on publishes; return how many."""
+        ...
+
+    def close(self) -> None: ...

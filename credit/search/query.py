@@ -1,0 +1,179 @@
+"""The query model: what a reader asks (`SearchQuery`) and what it gets (`SearchPage`)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import orjson
+
+from credit import uscc as uscc_codes
+from credit.search.errors import BadCursor, InvalidUscc, PagingTooDeep, QueryTooLong
+
+MAX_QUERY_CHARS = 100
+MAX_PAGE_SIZE = 100
+MAX_DEPTH = 10_000
+FACET_NAMES = ("kind", "category", "province", "year")
+
+Sort = Literal["relevance", "newest"]
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Exact-value filters; a region is a province or city prefix of the region code."""
+
+    kinds: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    subject_types: tuple[str, ...] = ()
+    region: str | None = None
+    authority: str | None = None
+    decided_from: date | None = None
+    decided_until: date | None = None
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A record search. `text` may be empty (browse everything published)."""
+
+    text: str = ""
+    filter: RecordFilter = field(default_factory=RecordFilter)
+    sort: Sort = "relevance"
+    size: int = 20
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Filters of a typical-case search."""
+
+    case_types: tuple[str, ...] = ()
+    region: str | None = None
+    year: int | None = None
+    publisher: str | None = None
+    tag: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """A typical-case search, newest first unless text asks for relevance."""
+
+    text: str = ""
+    filter: CaseFilter = field(default_factory=CaseFilter)
+    size: int = 20
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the stored record or case, and highlighted fields (escaped HTML)."""
+
+    id: str
+    body: dict[str, Any]
+    highlights: dict[str, str] = field(default_factory=dict)
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of hits, the total under the publication rule, facets and the next cursor."""
+
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    next_cursor: str | None
+    day: date
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Everything published about one USCC on one day."""
+
+    uscc: str
+    name: str
+    former_names: list[str]
+    region_code: str | None
+    records: list[dict[str, Any]]
+
+    @property
+    def serious_listed(self) -> bool:
+        return any(record["kind"] == "serious_list" for record in self.records)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A published record that may be the screened subject, with how it was found."""
+
+    basis: Literal["USCC", "NAME", "FORMER_NAME", "SIMILAR_NAME"]
+    record: dict[str, Any]
+    score: float = 1.0
+
+
+def check_text(text: str) -> str:
+    """The query text stripped; refused when longer than 100 characters."""
+    text = text.strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLong(f"查询内容过长：最多 {MAX_QUERY_CHARS} 个字符，当前 {len(text)} 个。")
+    return text
+
+
+def uscc_in_query(text: str) -> str | None:
+    """The USCC when the whole query is one; an invalid check character is an error."""
+    code = uscc_codes.normalize_uscc(text)
+    looks_like_uscc = len(code) == uscc_codes.LENGTH and code.isascii() and code.isalnum()
+    if not looks_like_uscc or not code[2:8].isdigit():
+        return None
+    problem = uscc_codes.uscc_problem(code)
+    if problem:
+        raise InvalidUscc(
+            f"“{code}”不是有效的统一社会信用代码：{problem.split(' (')[0]}。请核对后重新输入。"
+        )
+    return code
+
+
+def check_size(size: int) -> int:
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise PagingTooDeep(f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间。")
+    return size
+
+
+def encode_cursor(offset: int) -> str:
+    """An opaque cursor for the hit after `offset` hits."""
+    return base64.urlsafe_b64encode(orjson.dumps({"o": offset})).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, size: int) -> int:
+    """The offset a cursor stands for; refused past the first 10,000 hits."""
+    if not cursor:
+        offset = 0
+    else:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            offset = int(orjson.loads(base64.urlsafe_b64decode(padded))["o"])
+        except (binascii.Error, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+            raise BadCursor("翻页参数无效，请从第一页重新开始。") from None
+        if offset < 0:
+            raise BadCursor("翻页参数无效，请从第一页重新开始。")
+    if offset + size > MAX_DEPTH:
+        raise PagingTooDeep(
+            f"只能浏览前 {MAX_DEPTH:,} 条结果。"
+            "请增加关键词或筛选条件（如类别、地区、年份）缩小范围。"
+        )
+    return offset
+
+
+def next_cursor(offset: int, size: int, total: int) -> str | None:
+    """The cursor of the next page, or None on the last page or at the depth limit."""
+    after = offset + size
+    if after >= total or after >= MAX_DEPTH:
+        return None
+    return encode_cursor(after)

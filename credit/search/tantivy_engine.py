@@ -1,0 +1,378 @@
+"""The embedded engine: tantivy indices in the data directory, no server."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import tantivy
+from tantivy import Occur, Query
+
+from credit import text
+from credit.search import tantivy_layout as layout
+from credit.search import tantivy_queries as queries
+from credit.search.documents import day_number
+from credit.search.engine import Body, Document
+from credit.search.errors import EngineUnavailable
+from credit.search.highlight import highlight
+from credit.search.plan import TextPlan, plan_text
+from credit.search.query import (
+    FACET_NAMES,
+    Candidate,
+    CaseQuery,
+    Entity,
+    FacetValue,
+    Hit,
+    RecordFilter,
+    SearchPage,
+    SearchQuery,
+    check_size,
+    decode_cursor,
+    next_cursor,
+)
+
+RELOAD_CHECK_SECONDS = 0.2
+ENTITY_LIMIT = 1_000
+COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
+CASE_FACETS = ("case_type", "year", "province", "publishers")
+_FACET_FIELDS = {"province": "province"}
+
+
+class TantivyEngine:
+    """Reads the current tantivy index; picks up new commits and rebuilt indices by itself."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.record_schema = layout.record_schema()
+        self.case_schema = layout.case_schema()
+        self._directory: Path | None = None
+        self._checked = 0.0
+        self._state_mtime = 0
+        self._open()
+
+    # -- freshness -----------------------------------------------------------------------
+
+    def _open(self) -> None:
+        directory = layout.current_dir(self.data_dir)
+        if directory is None:
+            raise EngineUnavailable("搜索索引尚未建立，请先运行 ipcredit index 导入数据。")
+        self.records = layout.open_index(directory / "records", self.record_schema)
+        self.cases = layout.open_index(directory / "cases", self.case_schema)
+        self._directory = directory
+        self._version = layout.read_state(directory)
+        self._state_mtime = _mtime(directory / layout.STATE)
+
+    def _fresh(self) -> None:
+        """Reload after a commit or reopen after a rebuild (checked every 0.2 s at most)."""
+        now = time.monotonic()
+        if now - self._checked < RELOAD_CHECK_SECONDS:
+            return
+        self._checked = now
+        directory = layout.current_dir(self.data_dir)
+        if directory != self._directory:
+            self._open()
+            return
+        assert directory is not None
+        mtime = _mtime(directory / layout.STATE)
+        if mtime != self._state_mtime:
+            self.records.reload()
+            self.cases.reload()
+            self._version = layout.read_state(directory)
+            self._state_mtime = mtime
+
+    def data_version(self) -> int:
+        self._fresh()
+        return self._version
+
+    def close(self) -> None:
+        """Nothing to release: tantivy closes with the objects."""
+
+    # -- records -------------------------------------------------------------------------
+
+    def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
+        size = check_size(query.size)
+        offset = decode_cursor(query.cursor, size)
+        plan = plan_text(query.text)
+        self._fresh()
+        q = queries.record_search(self.record_schema, plan, query.filter, day)
+        searcher = self.records.searcher()
+        if query.sort == "newest" or plan.empty:
+            result = searcher.search(
+                q, size, offset=offset, order_by_field="decided_day", order=tantivy.Order.Desc
+            )
+        else:
+            result = searcher.search(q, size, offset=offset)
+        hits = [_record_hit(searcher, score, address, plan) for score, address in result.hits]
+        facets = _facets(searcher, q, {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES})
+        total = _count(result)
+        return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
+
+    def get_record(self, record_id: str, *, day: date) -> Body | None:
+        self._fresh()
+        found = self._published(day, "id", [record_id], limit=1)
+        return found[0] if found else None
+
+    def get_entity(self, uscc: str, *, day: date) -> Entity | None:
+        self._fresh()
+        records = self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT, newest=True)
+        if not records:
+            return None
+        name = str(records[0]["subject_name"])
+        former = {n for record in records for n in record.get("former_names", [])}
+        former |= {str(record["subject_name"]) for record in records}
+        return Entity(
+            uscc=uscc,
+            name=name,
+            former_names=sorted(former - {name}),
+            region_code=records[0].get("region_code"),
+            records=records,
+        )
+
+    def find_candidates(
+        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
+    ) -> list[Candidate]:
+        self._fresh()
+        found: dict[str, Candidate] = {}
+
+        def add(basis: Any, records: Iterable[Body], score: float = 1.0) -> None:
+            for record in records:
+                found.setdefault(str(record["record_id"]), Candidate(basis, record, score))
+
+        if uscc:
+            add("USCC", self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT))
+        if name and (normalized := text.normalize_name(name)):
+            add("NAME", self._published(day, "name_exact", [normalized], limit=ENTITY_LIMIT))
+            add(
+                "FORMER_NAME",
+                self._published(day, "former_exact", [normalized], limit=ENTITY_LIMIT),
+            )
+            if similar:
+                searcher = self.records.searcher()
+                q = queries.similar_names(self.record_schema, name, day)
+                for score, address in searcher.search(q, similar, count=False).hits:
+                    add("SIMILAR_NAME", [_body(searcher, address)], score)
+        return list(found.values())
+
+    def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
+        if not record_ids:
+            return set()
+        self._fresh()
+        found = self._published(day, "id", list(record_ids), limit=len(record_ids))
+        return {str(record["record_id"]) for record in found}
+
+    def count_records(
+        self, *, day: date, by: Sequence[str], filter: RecordFilter | None = None
+    ) -> dict[str, list[FacetValue]]:
+        unknown = set(by) - COUNTABLE
+        if unknown:
+            raise ValueError(f"cannot count by {sorted(unknown)}")
+        self._fresh()
+        q = queries.record_search(self.record_schema, plan_text(""), filter or RecordFilter(), day)
+        return _facets(self.records.searcher(), q, {name: name for name in by}, size=1000)
+
+    def _published(
+        self, day: date, field: str, values: list[str], *, limit: int, newest: bool = False
+    ) -> list[Body]:
+        q = queries.published_where(self.record_schema, day, field, values)
+        searcher = self.records.searcher()
+        if newest:
+            result = searcher.search(
+                q, limit, count=False, order_by_field="decided_day", order=tantivy.Order.Desc
+            )
+        else:
+            result = searcher.search(q, limit, count=False)
+        return [_body(searcher, address) for _, address in result.hits]
+
+    # -- cases ---------------------------------------------------------------------------
+
+    def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
+        size = check_size(query.size)
+        offset = decode_cursor(query.cursor, size)
+        plan = plan_text(query.text)
+        self._fresh()
+        q = queries.case_search(self.case_schema, plan, query.filter, day)
+        searcher = self.cases.searcher()
+        if plan.empty:
+            result = searcher.search(
+                q, size, offset=offset, order_by_field="published_day", order=tantivy.Order.Desc
+            )
+        else:
+            result = searcher.search(q, size, offset=offset)
+        hits = [_case_hit(searcher, score, address, plan) for score, address in result.hits]
+        facets = _facets(searcher, q, {name: name for name in CASE_FACETS})
+        total = _count(result)
+        return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
+
+    def get_case(self, case_id: str, *, day: date) -> Body | None:
+        self._fresh()
+        q = Query.boolean_query(
+            [
+                (Occur.Must, Query.term_query(self.case_schema, "id", case_id)),
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        self.case_schema,
+                        "published_day",
+                        tantivy.FieldType.Integer,
+                        None,
+                        day_number(day),
+                    ),
+                ),
+            ]
+        )
+        searcher = self.cases.searcher()
+        hits = searcher.search(q, 1, count=False).hits
+        return _body(searcher, hits[0][1]) if hits else None
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    """The hit total (the type stubs of tantivy lack `count`)."""
+    return int(getattr(result, "count", 0) or 0)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def _body(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> Body:
+    stored: dict[str, Any] = searcher.doc(address).to_dict()
+    body: Body = orjson.loads(stored["body"][0])
+    return body
+
+
+def _record_hit(
+    searcher: tantivy.Searcher, score: float, address: tantivy.DocAddress, plan: TextPlan
+) -> Hit:
+    body = _body(searcher, address)
+    return Hit(str(body["record_id"]), body, _highlights(body, plan, RECORD_HIGHLIGHTS), score)
+
+
+def _case_hit(
+    searcher: tantivy.Searcher, score: float, address: tantivy.DocAddress, plan: TextPlan
+) -> Hit:
+    body = _body(searcher, address)
+    return Hit(str(body["case_id"]), body, _highlights(body, plan, CASE_HIGHLIGHTS), score)
+
+
+RECORD_HIGHLIGHTS = {
+    "subject_name": False,
+    "reason": True,
+    "authority": False,
+    "decision_no": False,
+}
+CASE_HIGHLIGHTS = {"title": False, "summary": True, "facts": True}
+
+
+def _highlights(body: Body, plan: TextPlan, fields: dict[str, bool]) -> dict[str, str]:
+    terms = plan.highlight_terms
+    if not terms:
+        return {}
+    marked: dict[str, str] = {}
+    for field, snippet in fields.items():
+        value = body.get(field)
+        if isinstance(value, str) and (shown := highlight(value, terms, snippet=snippet)):
+            marked[field] = shown
+    for former in body.get("former_names", []):
+        if shown := highlight(str(former), terms):
+            marked.setdefault("former_names", shown)
+    return marked
+
+
+def _facets(
+    searcher: tantivy.Searcher, q: Query, fields: dict[str, str], size: int = 100
+) -> dict[str, list[FacetValue]]:
+    spec = {name: {"terms": {"field": field, "size": size}} for name, field in fields.items()}
+    result: dict[str, Any] = searcher.aggregate(q, spec)
+    return {
+        name: [
+            FacetValue(str(bucket["key"]), int(bucket["doc_count"]))
+            for bucket in result.get(name, {}).get("buckets", [])
+            if bucket["key"] != ""
+        ]
+        for name in fields
+    }
+
+
+class TantivyWriter:
+    """Writes one tantivy index directory; `apply` is one commit."""
+
+    HEAP_BYTES = 256 * 1024 * 1024
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.records = layout.open_index(directory / "records", layout.record_schema())
+        self.cases = layout.open_index(directory / "cases", layout.case_schema())
+        self._record_writer = self.records.writer(heap_size=self.HEAP_BYTES)
+        self._case_writer = self.cases.writer(heap_size=32 * 1024 * 1024, num_threads=1)
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> TantivyWriter:
+        """The writer of the current index, creating an empty one when there is none."""
+        directory = layout.current_dir(data_dir)
+        if directory is None:
+            directory = layout.new_dir(data_dir)
+            layout.write_state(directory, 0)
+            writer = cls(directory)
+            layout.switch_to(data_dir, directory)
+            return writer
+        return cls(directory)
+
+    def synced_version(self) -> int:
+        return layout.read_state(self.directory)
+
+    def apply(
+        self,
+        *,
+        records: Iterable[Document],
+        removed_records: Iterable[str],
+        cases: Iterable[Document],
+        removed_cases: Iterable[str],
+        version: int,
+    ) -> None:
+        _replace(self._record_writer, records, removed_records)
+        _replace(self._case_writer, cases, removed_cases)
+        self._record_writer.commit()
+        self._case_writer.commit()
+        layout.write_state(self.directory, version)
+
+    def purge(self, *, day: date) -> int:
+        schema = layout.record_schema()
+        never_again = Query.range_query(
+            schema,
+            "last_day",
+            tantivy.FieldType.Integer,
+            None,
+            day_number(day),
+            include_upper=False,
+        )
+        self.records.reload()
+        count = _count(self.records.searcher().search(never_again, 1))
+        self._record_writer.delete_documents_by_query(never_again)
+        self._record_writer.commit()
+        return count
+
+    def close(self) -> None:
+        self._record_writer.wait_merging_threads()
+        self._case_writer.wait_merging_threads()
+
+
+def _replace(
+    writer: tantivy.IndexWriter, documents: Iterable[Document], removed: Iterable[str]
+) -> None:
+    for ident in removed:
+        writer.delete_documents_by_term("id", ident)
+    for document in documents:
+        writer.delete_documents_by_term("id", document["id"])
+        writer.add_document(tantivy.Document(**_present(document)))
+
+
+def _present(document: Document) -> Document:
+    return {key: value for key, value in document.items() if value not in ("", [])}

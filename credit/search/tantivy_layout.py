@@ -1,0 +1,151 @@
+"""Where the tantivy indices live, and how a rebuilt one replaces the old atomically.
+
+`DATA_DIR/index` is a symlink to `DATA_DIR/index-<stamp>/`, which holds
+`records/`, `cases/` and `state.json` (the data version committed). A rebuild
+writes a new `index-<stamp>/` and swaps the symlink with one rename.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import orjson
+import tantivy
+
+LINK = "index"
+STATE = "state.json"
+WHITESPACE = "ws"
+
+
+def whitespace_analyzer() -> tantivy.TextAnalyzer:
+    """Splits pre-segmented text on whitespace and lower-cases it."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+        .filter(tantivy.Filter.lowercase())
+        .build()
+    )
+
+
+def _text(builder: tantivy.SchemaBuilder, *names: str) -> None:
+    for name in names:
+        builder.add_text_field(name, tokenizer_name=WHITESPACE)
+
+
+def _exact(builder: tantivy.SchemaBuilder, *names: str) -> None:
+    for name in names:
+        builder.add_text_field(name, tokenizer_name="raw", fast=True)
+
+
+def _days(builder: tantivy.SchemaBuilder, *names: str) -> None:
+    for name in names:
+        builder.add_integer_field(name, indexed=True, fast=True)
+
+
+def record_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", tokenizer_name="raw", fast=True, stored=True)
+    _exact(
+        builder,
+        "kind",
+        "category",
+        "severity",
+        "subject_type",
+        "uscc",
+        "region_code",
+        "province",
+        "prefecture",
+        "authority",
+        "name_exact",
+        "former_exact",
+        "decision_exact",
+        "year",
+        "month",
+    )
+    _text(
+        builder,
+        "name_text",
+        "former_text",
+        "name_ngram",
+        "former_ngram",
+        "name_pinyin",
+        "name_initials",
+        "reason_text",
+        "authority_text",
+    )
+    _days(builder, "decided_day", "from_day", "until_day", "delisted_day", "last_day")
+    builder.add_text_field("body", stored=True, tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+def case_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", tokenizer_name="raw", fast=True, stored=True)
+    _exact(builder, "case_type", "region_code", "province", "year", "publishers", "tags")
+    _exact(builder, "related_ids")
+    _text(builder, "title_text", "title_ngram", "body_text", "basis_text", "tags_text")
+    _days(builder, "published_day")
+    builder.add_text_field("body", stored=True, tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+def open_index(directory: Path, schema: tantivy.Schema) -> tantivy.Index:
+    """Open (or create) one index with the whitespace analyzer registered."""
+    directory.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(schema, path=str(directory))
+    index.register_tokenizer(WHITESPACE, whitespace_analyzer())
+    return index
+
+
+def current_dir(data_dir: Path) -> Path | None:
+    """The directory the `index` link points at, or None when there is no index."""
+    link = data_dir / LINK
+    if not link.is_symlink() and not link.is_dir():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def new_dir(data_dir: Path) -> Path:
+    """A fresh, empty `index-<stamp>` directory."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    for attempt in range(1000):
+        candidate = data_dir / f"index-{stamp}-{attempt}"
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise RuntimeError("no free index directory name")
+
+
+def switch_to(data_dir: Path, directory: Path) -> Path | None:
+    """Point `index` at `directory` in one rename; return the directory it pointed at before."""
+    previous = current_dir(data_dir)
+    temporary = data_dir / f".{LINK}.{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(directory.name)
+    temporary.replace(data_dir / LINK)
+    return previous
+
+
+def remove_dir(directory: Path) -> None:
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def read_state(directory: Path) -> int:
+    """The data version committed in this index directory (0 when none)."""
+    try:
+        return int(orjson.loads((directory / STATE).read_bytes())["data_version"])
+    except (FileNotFoundError, KeyError, ValueError, orjson.JSONDecodeError):
+        return 0
+
+
+def write_state(directory: Path, data_version: int) -> None:
+    """Record the committed data version atomically."""
+    partial = directory / (STATE + ".partial")
+    partial.write_bytes(orjson.dumps({"data_version": data_version}))
+    partial.replace(directory / STATE)

@@ -1,0 +1,189 @@
+"""Pure functions that build tantivy queries from a plan, a filter and a day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import tantivy
+from tantivy import Occur, Query
+
+from credit import text
+from credit.search.documents import day_number
+from credit.search.plan import TextPlan
+from credit.search.query import CaseFilter, RecordFilter
+
+NAME_BOOST = 5.0
+EXACT_BOOST = 1000.0
+TEXT_FIELDS = {
+    "name_text": NAME_BOOST,
+    "former_text": 3.0,
+    "reason_text": 1.0,
+    "authority_text": 1.0,
+}
+INT = tantivy.FieldType.Integer
+
+
+def published_on(schema: tantivy.Schema, day: date) -> Query:
+    """The publication rule: from ≤ day ≤ until, and day < delisted (open ends are far days)."""
+    number = day_number(day)
+    return Query.boolean_query(
+        [
+            (Occur.Must, Query.range_query(schema, "from_day", INT, None, number)),
+            (Occur.Must, Query.range_query(schema, "until_day", INT, number, None)),
+            (
+                Occur.Must,
+                Query.range_query(schema, "delisted_day", INT, number, None, include_lower=False),
+            ),
+        ]
+    )
+
+
+def _any_of(schema: tantivy.Schema, field: str, values: Sequence[str]) -> Query:
+    return Query.term_set_query(schema, field, list(values))
+
+
+def record_filter(schema: tantivy.Schema, flt: RecordFilter) -> list[Query]:
+    """One clause per set filter."""
+    clauses = [
+        _any_of(schema, field, values)
+        for field, values in (
+            ("kind", flt.kinds),
+            ("category", flt.categories),
+            ("severity", flt.severities),
+            ("subject_type", flt.subject_types),
+        )
+        if values
+    ]
+    if flt.region:
+        clauses.append(_region(schema, flt.region))
+    if flt.authority:
+        clauses.append(Query.term_query(schema, "authority", flt.authority))
+    if flt.decided_from or flt.decided_until:
+        low = day_number(flt.decided_from) if flt.decided_from else None
+        high = day_number(flt.decided_until) if flt.decided_until else None
+        clauses.append(Query.range_query(schema, "decided_day", INT, low, high))
+    return clauses
+
+
+def _region(schema: tantivy.Schema, region: str) -> Query:
+    code = region.ljust(6, "0")
+    if code.endswith("0000"):
+        return Query.term_query(schema, "province", code)
+    if code.endswith("00"):
+        return Query.term_query(schema, "prefecture", code)
+    return Query.term_query(schema, "region_code", code)
+
+
+def _phrase(schema: tantivy.Schema, field: str, words: Sequence[str]) -> Query:
+    if len(words) == 1:
+        return Query.term_query(schema, field, words[0])
+    return Query.phrase_query(schema, field, list(words))
+
+
+def _token_matches(schema: tantivy.Schema, token: str) -> Query:
+    """A token found in any searched field, or inside the name as a substring."""
+    should = [
+        (Occur.Should, Query.boost_query(Query.term_query(schema, field, token), boost))
+        for field, boost in TEXT_FIELDS.items()
+    ]
+    should.append((Occur.Should, Query.term_query(schema, "decision_exact", token)))
+    if len(token) >= 2:
+        bigrams = text.name_bigrams(token)
+        should.append((Occur.Should, _phrase(schema, "name_ngram", bigrams)))
+        should.append((Occur.Should, _phrase(schema, "former_ngram", bigrams)))
+    return Query.boolean_query(should)
+
+
+def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
+    """What the words of a query match, best first: exact name, name substring, all tokens."""
+    if plan.uscc:
+        return Query.term_query(schema, "uscc", plan.uscc)
+    alternatives: list[tuple[Occur, Query]] = []
+    if plan.name_exact:
+        for field in ("name_exact", "former_exact", "decision_exact"):
+            exact = Query.term_query(schema, field, plan.name_exact)
+            alternatives.append((Occur.Should, Query.boost_query(exact, EXACT_BOOST)))
+    if plan.name_bigrams:
+        substring = _phrase(schema, "name_ngram", plan.name_bigrams)
+        alternatives.append((Occur.Should, Query.boost_query(substring, NAME_BOOST * 4)))
+        former = _phrase(schema, "former_ngram", plan.name_bigrams)
+        alternatives.append((Occur.Should, Query.boost_query(former, NAME_BOOST * 2)))
+    if plan.tokens:
+        every_token = [(Occur.Must, _token_matches(schema, token)) for token in plan.tokens]
+        alternatives.append((Occur.Should, Query.boolean_query(every_token)))
+    if plan.pinyin:
+        pinyin = _phrase(schema, "name_pinyin", plan.pinyin)
+        alternatives.append((Occur.Should, Query.boost_query(pinyin, NAME_BOOST)))
+    if plan.initials:
+        initials = _phrase(schema, "name_initials", plan.initials)
+        alternatives.append((Occur.Should, Query.boost_query(initials, NAME_BOOST)))
+    return Query.boolean_query(alternatives) if alternatives else Query.empty_query()
+
+
+def record_search(schema: tantivy.Schema, plan: TextPlan, flt: RecordFilter, day: date) -> Query:
+    """A whole record search: text (if any), filters, and the publication rule."""
+    clauses: list[tuple[Occur, Query]] = [(Occur.Must, published_on(schema, day))]
+    clauses += [(Occur.Must, clause) for clause in record_filter(schema, flt)]
+    if not plan.empty:
+        clauses.append((Occur.Must, text_query(schema, plan)))
+    return Query.boolean_query(clauses)
+
+
+def published_where(schema: tantivy.Schema, day: date, field: str, values: Sequence[str]) -> Query:
+    """Records published on `day` whose `field` is one of `values`."""
+    return Query.boolean_query(
+        [
+            (Occur.Must, published_on(schema, day)),
+            (Occur.Must, _any_of(schema, field, values)),
+        ]
+    )
+
+
+def similar_names(schema: tantivy.Schema, name: str, day: date) -> Query:
+    """Published records whose name shares character bigrams with `name`."""
+    bigrams = text.name_bigrams(name)
+    shared = [(Occur.Should, Query.term_query(schema, "name_ngram", b)) for b in bigrams]
+    former = [(Occur.Should, Query.term_query(schema, "former_ngram", b)) for b in bigrams]
+    needed = max(1, len(bigrams) // 2)
+    return Query.boolean_query(
+        [
+            (Occur.Must, published_on(schema, day)),
+            (
+                Occur.Must,
+                Query.boolean_query(
+                    [
+                        (Occur.Should, Query.boolean_query(shared, needed)),
+                        (Occur.Should, Query.boolean_query(former, needed)),
+                    ]
+                ),
+            ),
+        ]
+    )
+
+
+def case_search(schema: tantivy.Schema, plan: TextPlan, flt: CaseFilter, day: date) -> Query:
+    """Cases published by `day`, filtered, matching every token of the text."""
+    clauses: list[tuple[Occur, Query]] = [
+        (Occur.Must, Query.range_query(schema, "published_day", INT, None, day_number(day)))
+    ]
+    if flt.case_types:
+        clauses.append((Occur.Must, _any_of(schema, "case_type", flt.case_types)))
+    if flt.region:
+        clauses.append((Occur.Must, Query.term_query(schema, "province", flt.region.ljust(6, "0"))))
+    if flt.year:
+        clauses.append((Occur.Must, Query.term_query(schema, "year", str(flt.year))))
+    if flt.publisher:
+        clauses.append((Occur.Must, Query.term_query(schema, "publishers", flt.publisher)))
+    if flt.tag:
+        clauses.append((Occur.Must, Query.term_query(schema, "tags", flt.tag)))
+    for token in plan.tokens:
+        fields = {"title_text": 3.0, "body_text": 1.0, "basis_text": 1.0, "tags_text": 2.0}
+        should = [
+            (Occur.Should, Query.boost_query(Query.term_query(schema, field, token), boost))
+            for field, boost in fields.items()
+        ]
+        if len(token) >= 2:
+            should.append((Occur.Should, _phrase(schema, "title_ngram", text.name_bigrams(token))))
+        clauses.append((Occur.Must, Query.boolean_query(should)))
+    return Query.boolean_query(clauses)

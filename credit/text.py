@@ -1,0 +1,476 @@
+"""The text layer both search engines share (DESIGN "Search behaviour").
+
+Normalization (full-width → half-width, traditional → simplified, lower case,
+one bracket form), jieba segmentation for indexing and for queries, character
+bigrams of names, and the pinyin of names with the query-side helpers that
+tell a pinyin query (`shenzhen`) from an initials query (`szmm`).
+
+jieba gets a user dictionary of region names and of the organization and
+credit-register words, loaded once per process on the first segmentation
+(`warm_up` forces it, e.g. in a process-pool initializer).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import cache
+from importlib import resources
+from typing import Protocol, cast
+
+import jieba
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
+__all__ = [
+    "is_initials_query",
+    "name_bigrams",
+    "normalize",
+    "normalize_name",
+    "pinyin_initials",
+    "pinyin_syllables",
+    "segment_for_index",
+    "segment_for_query",
+    "split_pinyin",
+    "warm_up",
+]
+
+# --- normalization -------------------------------------------------------------------------------
+
+_BRACKETS = str.maketrans(
+    {
+        "【": "(",
+        "】": ")",
+        "〔": "(",
+        "〕": ")",
+        "〖": "(",
+        "〗": ")",
+        "[": "(",
+        "]": ")",
+        "{": "(",
+        "}": ")",
+        "⦅": "(",
+        "⦆": ")",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+@cache
+def _t2s() -> _Converter:
+    """OpenCC's traditional → simplified converter (its tables are read once)."""
+    return cast(_Converter, OpenCC("t2s"))
+
+
+@cache
+def _t2s_triggers() -> frozenset[str] | None:
+    """The characters without which OpenCC t2s leaves a text unchanged; None if unknown.
+
+    OpenCC's pure-Python conversion costs about a microsecond a character, and most
+    input is simplified already: a text holding none of these characters is skipped.
+    A character is a trigger where some key of the t2s tables differs from its value.
+    """
+    try:
+        tables = resources.files("opencc").joinpath("dictionary")
+        lines = [
+            line
+            for name in ("TSPhrases.txt", "TSCharacters.txt")
+            for line in tables.joinpath(name).read_text(encoding="utf-8").splitlines()
+        ]
+    except (OSError, ModuleNotFoundError):
+        return None
+    triggers: set[str] = set()
+    for line in lines:
+        key, _, values = line.partition("\t")
+        value = values.split(" ")[0]
+        if len(key) != len(value):
+            triggers.update(key)
+        else:
+            triggers.update(k for k, v in zip(key, value, strict=True) if k != v)
+    return frozenset(triggers)
+
+
+def _to_simplified(text: str) -> str:
+    """OpenCC t2s, skipped when the text cannot change."""
+    triggers = _t2s_triggers()
+    if triggers is not None and triggers.isdisjoint(text):
+        return text
+    return _t2s().convert(text)
+
+
+def normalize(text: str) -> str:
+    """NFKC, traditional → simplified, lower case, brackets as `( )`, single spaces, stripped.
+
+    `"ＡＢＣ　東莞市（長安）"` → `"abc 东莞市(长安)"`.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _to_simplified(text).lower().translate(_BRACKETS)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _is_word_char(char: str) -> bool:
+    """Letters, digits and combining marks; not spaces, punctuation or symbols."""
+    return unicodedata.category(char)[0] in "LNM"
+
+
+def normalize_name(text: str) -> str:
+    """`normalize`, then only letters and digits: spaces, brackets, punctuation dropped.
+
+    `"東莞市（長安）精工模具有限公司"` → `"东莞市长安精工模具有限公司"`.
+    """
+    return "".join(char for char in normalize(text) if _is_word_char(char))
+
+
+# --- jieba and its user dictionary ---------------------------------------------------------------
+
+# Organization forms and the words of a credit register, kept whole by jieba.
+_TERMS = (
+    "有限公司",
+    "有限责任公司",
+    "股份有限公司",
+    "股份公司",
+    "分公司",
+    "子公司",
+    "总公司",
+    "集团公司",
+    "集团有限公司",
+    "合伙企业",
+    "有限合伙",
+    "普通合伙",
+    "特殊普通合伙",
+    "个人独资企业",
+    "个体工商户",
+    "专业合作社",
+    "经营部",
+    "工作室",
+    "知识产权代理",
+    "专利代理",
+    "商标代理",
+    "代理有限公司",
+    "代理机构",
+    "专利代理机构",
+    "商标代理机构",
+    "专利代理师",
+    "事务所",
+    "律师事务所",
+    "专利事务所",
+    "商标事务所",
+    "会计师事务所",
+    "研究院",
+    "研究所",
+    "集团",
+    "科技",
+    "贸易",
+    "商贸",
+    "实业",
+    "控股",
+    "知识产权",
+    "知识产权局",
+    "国家知识产权局",
+    "商标局",
+    "专利局",
+    "市场监督管理局",
+    "市场监管局",
+    "严重违法失信名单",
+    "严重违法失信",
+    "失信名单",
+    "失信行为",
+    "失信主体",
+    "守信激励",
+    "信用修复",
+    "信用承诺",
+    "诚信典型",
+    "非正常专利申请",
+    "恶意商标注册",
+    "恶意商标注册申请",
+    "商标注册申请",
+    "虚假材料",
+    "行政处罚",
+    "行政裁决",
+    "行政处罚决定书",
+    "统一社会信用代码",
+    "故意侵犯",
+    "侵犯知识产权",
+    "展会",
+    "示范企业",
+    "优势企业",
+    "中国专利奖",
+)
+_TERM_FREQ = 20_000
+_REGION_FREQ = 2_000
+_REGION_SHORT_FREQ = 1_000
+
+# The suffixes a region name loses in its short form, longest first.
+_REGION_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "新区",
+    "林区",
+    "矿区",
+    "特区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+)
+# The 55 minority nationalities, to shorten 黔东南苗族侗族自治州 to 黔东南.
+_NATIONALITY_LIST = """
+蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山
+拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米
+塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺
+"""
+_NATIONALITIES = _NATIONALITY_LIST.split()
+_TRAILING_NATIONALITY = re.compile(
+    "(?:{multi})族?$|(?:{single})族$".format(
+        multi="|".join(sorted((n for n in _NATIONALITIES if len(n) > 1), key=len, reverse=True)),
+        single="|".join(n for n in _NATIONALITIES if len(n) == 1),
+    )
+)
+_NOT_A_PLACE_NAME = re.compile(r"[^\u4e00-\u9fff]|行政区划$|海域$")
+
+
+def _region_names() -> list[str]:
+    """The names in `data/regions.csv` (province, prefecture and county levels)."""
+    text = resources.files("credit").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    return [row["name"] for row in csv.DictReader(text.splitlines())]
+
+
+def _short_forms(name: str) -> list[str]:
+    """`广东省` → `["广东"]`; `黔东南苗族侗族自治州` → `["黔东南苗族侗族", "黔东南"]`.
+
+    A short form keeps at least two characters and does not start with a level
+    word (`市中区` gives no `市中`, which would split `市中级人民法院`).
+    """
+    suffix = next((s for s in _REGION_SUFFIXES if name.endswith(s)), "")
+    rest = name[: len(name) - len(suffix)]
+    if not suffix or len(rest) < 2 or rest[0] in "省市区县":
+        return []
+    forms = [rest]
+    if suffix.startswith("自治"):
+        while (match := _TRAILING_NATIONALITY.search(rest)) and match.start() >= 2:
+            rest = rest[: match.start()]
+        if rest != forms[0]:
+            forms.append(rest)
+    return forms
+
+
+def _user_words() -> dict[str, int]:
+    """The user dictionary: each word with the least frequency it gets."""
+    words: dict[str, int] = {}
+    for name in _region_names():
+        if _NOT_A_PLACE_NAME.search(name):
+            continue
+        words[name] = max(words.get(name, 0), _REGION_FREQ)
+        for short in _short_forms(name):
+            words[short] = max(words.get(short, 0), _REGION_SHORT_FREQ)
+    for term in _TERMS:
+        words[term] = _TERM_FREQ
+    return words
+
+
+class _Tokenizer(Protocol):
+    FREQ: dict[str, int]
+
+    def initialize(self) -> None: ...
+
+    def add_word(self, word: str, freq: int | None = None) -> None: ...
+
+    def cut(self, sentence: str, cut_all: bool = False, HMM: bool = True) -> Iterator[str]: ...
+
+
+_jieba_lock = threading.Lock()
+_tokenizer: _Tokenizer | None = None
+
+
+def _build_tokenizer() -> _Tokenizer:
+    """A jieba tokenizer over the default dictionary (and its cache) plus the user words."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = cast(_Tokenizer, jieba.Tokenizer())
+    tokenizer.initialize()
+    for word, freq in _user_words().items():
+        if tokenizer.FREQ.get(word, 0) < freq:
+            tokenizer.add_word(word, freq)
+    return tokenizer
+
+
+def _jieba() -> _Tokenizer:
+    """The process's tokenizer, built on first use (thread-safe)."""
+    global _tokenizer
+    tokenizer = _tokenizer
+    if tokenizer is None:
+        with _jieba_lock:
+            if _tokenizer is None:
+                _tokenizer = _build_tokenizer()
+            tokenizer = _tokenizer
+    return tokenizer
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary, the user words and OpenCC's tables now, not on first use."""
+    _jieba()
+    _t2s()
+    _t2s_triggers()
+
+
+def _is_token(token: str) -> bool:
+    """A token holds at least one letter or digit (no spaces, no lone punctuation)."""
+    return any(_is_word_char(char) for char in token)
+
+
+def _search_mode(tokenizer: _Tokenizer, words: Iterable[str]) -> Iterator[str]:
+    """jieba's search mode: each dictionary word inside a word, then the word itself.
+
+    Like `cut_for_search`, but the inner words may be longer than three characters
+    (`股份有限公司` also gives `有限公司`).
+    """
+    freq = tokenizer.FREQ
+    for word in words:
+        for size in range(2, len(word)):
+            for start in range(len(word) - size + 1):
+                inner = word[start : start + size]
+                if freq.get(inner):
+                    yield inner
+        yield word
+
+
+def segment_for_index(text: str) -> list[str]:
+    """The index-side tokens of a text: jieba search mode over `normalize(text)`, in order."""
+    tokenizer = _jieba()
+    words = tokenizer.cut(normalize(text), HMM=True)
+    return [token for token in _search_mode(tokenizer, words) if _is_token(token)]
+
+
+def segment_for_query(text: str) -> list[str]:
+    """The query-side tokens of a text: jieba accurate mode (HMM on), duplicates removed."""
+    words = _jieba().cut(normalize(text), HMM=True)
+    return list(dict.fromkeys(token for token in words if _is_token(token)))
+
+
+# --- names: bigrams and pinyin -------------------------------------------------------------------
+
+
+def name_bigrams(name: str) -> list[str]:
+    """The character bigrams of `normalize_name(name)`, in order.
+
+    `"深圳创明"` → `["深圳", "圳创", "创明"]`; a one-character name → `[it]`; `""` → `[]`.
+    """
+    chars = normalize_name(name)
+    if len(chars) < 2:
+        return [chars] if chars else []
+    return [chars[i : i + 2] for i in range(len(chars) - 1)]
+
+
+_HAN_OR_ASCII = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([a-z0-9]+)")
+
+
+def pinyin_syllables(name: str) -> list[str]:
+    """One toneless syllable per Han character of the name, ASCII letter/digit runs as one token.
+
+    Readings are pypinyin's default (phrase-aware) ones, ü written as `v`:
+    `"深圳市创明"` → `["shen", "zhen", "shi", "chuang", "ming"]`;
+    `"ABC科技"` → `["abc", "ke", "ji"]`.
+    Other characters (and Han characters pypinyin does not know) give nothing.
+    """
+    syllables: list[str] = []
+    for han, ascii_run in _HAN_OR_ASCII.findall(normalize_name(name)):
+        if han:
+            syllables.extend(lazy_pinyin(han, style=Style.NORMAL, errors="ignore"))
+        else:
+            syllables.append(ascii_run)
+    return syllables
+
+
+def pinyin_initials(name: str) -> list[str]:
+    """The first letter of each `pinyin_syllables` token (`zh`, `ch`, `sh` give `z`, `c`, `s`)."""
+    return [syllable[0] for syllable in pinyin_syllables(name)]
+
+
+# Every toneless Mandarin syllable pypinyin gives a CJK character (ü as v), without
+# the interjections m, n, ng, hm, hng and ê.
+_SYLLABLE_LIST = """
+a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can
+cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai
+chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den
+deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang
+fei fen feng fiao fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan
+guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui
+hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke
+kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei len leng
+li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve ma mai man mang
+mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen
+neng ni nia nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve o ou pa pai pan
+pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin
+qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo
+sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi shou shu
+shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao
+te tei teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng
+wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi
+yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang
+zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong
+zou zu zuan zui zun zuo
+"""
+_SYLLABLES = frozenset(_SYLLABLE_LIST.split())
+# Spellings typed for ü that the index writes with v.
+_SYLLABLE_ALIASES = {"lue": "lve", "nue": "nve"}
+_LONGEST_SYLLABLE = max(map(len, _SYLLABLES))
+_PINYIN_QUERY = re.compile(r"[a-z]+(?:[\s']+[a-z]+)*")
+
+
+def _is_syllable(piece: str) -> bool:
+    return piece in _SYLLABLES or piece in _SYLLABLE_ALIASES
+
+
+def _split_letters(letters: str) -> list[str] | None:
+    """The fewest syllables spelling `letters`, longer syllables first on ties; None if none."""
+    best: list[tuple[str, ...] | None] = [None] * len(letters) + [()]
+    for start in range(len(letters) - 1, -1, -1):
+        for size in range(min(_LONGEST_SYLLABLE, len(letters) - start), 0, -1):
+            piece, rest = letters[start : start + size], best[start + size]
+            if rest is None or not _is_syllable(piece):
+                continue
+            current = best[start]
+            if current is None or len(rest) + 1 < len(current):
+                best[start] = (piece, *rest)
+    found = best[0]
+    return [_SYLLABLE_ALIASES.get(s, s) for s in found] if found else None
+
+
+def split_pinyin(query: str) -> list[str] | None:
+    """A toneless pinyin query as syllables; None if it is not one.
+
+    `"shenzhen"` and `"Shen Zhen"` → `["shen", "zhen"]`; `"xian"` → `["xian"]` (fewest
+    syllables, longest first). Spaces and apostrophes (`xi'an`) are taken as syllable
+    boundaries when every part splits, and ignored otherwise. None for anything but
+    ASCII letters, spaces and apostrophes, or letters that are not all syllables.
+    """
+    text = query.strip().lower()
+    if not _PINYIN_QUERY.fullmatch(text):
+        return None
+    parts = [_split_letters(part) for part in re.split(r"[\s']+", text)]
+    if all(part is not None for part in parts):
+        return [syllable for part in parts if part is not None for syllable in part]
+    return _split_letters(re.sub(r"[\s']+", "", text))
+
+
+_INITIALS_QUERY = re.compile(r"[a-z]{2,12}")
+
+
+def is_initials_query(query: str) -> bool:
+    """2–12 ASCII letters that are not pinyin syllables: `"szmm"`, `"szcm"`."""
+    text = query.strip().lower()
+    return bool(_INITIALS_QUERY.fullmatch(text)) and split_pinyin(text) is None
