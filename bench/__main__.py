@@ -7,6 +7,7 @@ are still printed and recorded); 1 the benchmark failed; 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -36,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load() -> str:
+    """The 1-minute load average, or `?` where the OS does not tell."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
 def command_line(name: str, records: int) -> str:
     """The exact command that reproduces this run, as recorded in RESULTS.md."""
     return f"python -m bench {name} --records {records}"
@@ -47,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner, default_records = BENCHMARKS[args.name]
     records: int = default_records if args.records is None else args.records
     described = machine()
+    load_before = _load()
     try:
         figures, notes = runner(records)
     except BenchError as error:
@@ -56,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     for figure in figures:
         emit(figure)
+    notes = [
+        *notes,
+        f"load average (1 min) before / after: {load_before} / {_load()}"
+        " (other work on the machine lengthens the times)",
+    ]
     if not args.no_record:
         append_results(results_section(command_line(args.name, records), figures, described, notes))
     missed = [f.figure for f in figures if f.met is False]

@@ -12,6 +12,7 @@ import platform
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -158,20 +159,126 @@ def machine() -> dict[str, str]:
 
 # --- child processes -------------------------------------------------------
 
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Memory of a process (or a sum over processes), in bytes.
+
+    `total` is PSS (RSS where PSS is not available): pages shared with forked
+    workers are divided among them, so a tree's sum counts each page once.
+    `anonymous` is the part not backed by files (heap, stacks, shared memory):
+    what stays when the kernel drops mapped file pages such as an mmap'd index.
+    """
+
+    total: int = 0
+    anonymous: int = 0
+
+    def __add__(self, other: Memory) -> Memory:
+        return Memory(self.total + other.total, self.anonymous + other.anonymous)
+
+
+def _process_memory(pid: int) -> Memory:
+    """Memory of one process from /proc (zero when it is gone)."""
+    fields: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Pss", "Pss_Anon", "Pss_Shmem"):
+                fields[key] = int(rest.split()[0]) * 1024
+    except OSError:
+        pass
+    if "Pss" in fields:
+        anonymous = fields.get("Pss_Anon", fields["Pss"]) + fields.get("Pss_Shmem", 0)
+        return Memory(fields["Pss"], anonymous)
+    try:
+        statm = Path(f"/proc/{pid}/statm").read_text(encoding="ascii").split()
+    except OSError:
+        return Memory()
+    resident, shared = int(statm[1]) * _PAGE_SIZE, int(statm[2]) * _PAGE_SIZE
+    return Memory(resident, resident - shared)
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of `pid`, from every thread's `children` list in /proc."""
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            found.extend(int(c) for c in (task / "children").read_text(encoding="ascii").split())
+        except OSError:
+            continue
+    return found
+
+
+def tree_memory(pid: int) -> Memory:
+    """Summed memory of `pid` and all its descendants (worker pools included)."""
+    total, pending, seen = Memory(), [pid], set[int]()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        total += _process_memory(current)
+        pending.extend(_children(current))
+    return total
+
+
+class TreeMemorySampler(threading.Thread):
+    """Samples the summed memory of a process tree until stopped; keeps the peaks."""
+
+    INTERVAL = 0.1
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(name="tree-memory-sampler", daemon=True)
+        self.pid = pid
+        self.peak = Memory()
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        """Sample every INTERVAL seconds until `stop` is called."""
+        while not self._halt.is_set():
+            now = tree_memory(self.pid)
+            self.peak = Memory(
+                max(self.peak.total, now.total), max(self.peak.anonymous, now.anonymous)
+            )
+            self._halt.wait(self.INTERVAL)
+
+    def stop(self) -> Memory:
+        """Stop sampling; the peaks (each on its own)."""
+        self._halt.set()
+        self.join()
+        return self.peak
+
 
 @dataclass(frozen=True)
 class ChildRun:
-    """How one child process went."""
+    """How one child process went.
+
+    `peak_rss_bytes` is the largest single process of the tree (`ru_maxrss`
+    from wait4, exact); `peak_tree` is the peak of the whole tree's summed
+    memory (see `Memory`), sampled every 0.1 s, so it also counts workers.
+    """
 
     returncode: int
     seconds: float
     peak_rss_bytes: int
+    peak_tree: Memory
     stdout: str
     stderr: str
 
+    @property
+    def peak_memory_bytes(self) -> int:
+        """The peak memory to hold against a target: the larger of the two."""
+        return max(self.peak_rss_bytes, self.peak_tree.total)
+
 
 def run_child(argv: Sequence[str], env: Mapping[str, str], workdir: Path) -> ChildRun:
-    """Run `argv` to completion; wall time it and take its own peak RSS from `wait4`.
+    """Run `argv` to completion; wall time it and measure its peak memory.
 
     Output goes to files in `workdir` (not pipes) so that a chatty child never
     blocks and the parent never holds its output in memory while it runs.
@@ -183,8 +290,11 @@ def run_child(argv: Sequence[str], env: Mapping[str, str], workdir: Path) -> Chi
         child = subprocess.Popen(
             list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=dict(env)
         )
+        sampler = TreeMemorySampler(child.pid)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
+        tree_peak = sampler.stop()
     child.returncode = os.waitstatus_to_exitcode(status)
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
@@ -196,6 +306,7 @@ def run_child(argv: Sequence[str], env: Mapping[str, str], workdir: Path) -> Chi
         returncode=child.returncode,
         seconds=seconds,
         peak_rss_bytes=usage.ru_maxrss * scale,
+        peak_tree=tree_peak,
         stdout=stdout,
         stderr=stderr,
     )

@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Protocol, cast
@@ -37,6 +37,7 @@ __all__ = [
     "segment_for_query",
     "split_pinyin",
     "warm_up",
+    "with_region_levels",
 ]
 
 # --- normalization -------------------------------------------------------------------------------
@@ -321,10 +322,12 @@ def _jieba() -> _Tokenizer:
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary, the user words and OpenCC's tables now, not on first use."""
+    """Load jieba's dictionary, the user words, OpenCC's tables and the pinyin of region
+    names now, not on first use."""
     _jieba()
     _t2s()
     _t2s_triggers()
+    _region_levels()
 
 
 def _is_token(token: str) -> bool:
@@ -332,11 +335,16 @@ def _is_token(token: str) -> bool:
     return any(_is_word_char(char) for char in token)
 
 
+_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def _search_mode(tokenizer: _Tokenizer, words: Iterable[str]) -> Iterator[str]:
     """jieba's search mode: each dictionary word inside a word, then the word itself.
 
     Like `cut_for_search`, but the inner words may be longer than three characters
-    (`股份有限公司` also gives `有限公司`).
+    (`股份有限公司` also gives `有限公司`), and a Han word that is not in the
+    dictionary (HMM guessed it) also gives its characters: the query side may not
+    guess the same word (`…仍以原机构名义` indexes `以原`, the query `原机构` asks `原`).
     """
     freq = tokenizer.FREQ
     for word in words:
@@ -345,6 +353,8 @@ def _search_mode(tokenizer: _Tokenizer, words: Iterable[str]) -> Iterator[str]:
                 inner = word[start : start + size]
                 if freq.get(inner):
                     yield inner
+        if len(word) > 1 and not freq.get(word) and _HAN_WORD.fullmatch(word):
+            yield from word  # a word jieba guessed (HMM): `以原` is `以` `原` to a query
         yield word
 
 
@@ -384,12 +394,16 @@ def pinyin_syllables(name: str) -> list[str]:
     Readings are pypinyin's default (phrase-aware) ones, ü written as `v`:
     `"深圳市创明"` → `["shen", "zhen", "shi", "chuang", "ming"]`;
     `"ABC科技"` → `["abc", "ke", "ji"]`.
+    pypinyin reads the words jieba cuts (with the region names of the user
+    dictionary), so a phrase never spans two words: `"东莞市长安"` reads
+    `chang an`, not the `shi zhang` of 市长 (mayor).
     Other characters (and Han characters pypinyin does not know) give nothing.
     """
     syllables: list[str] = []
     for han, ascii_run in _HAN_OR_ASCII.findall(normalize_name(name)):
         if han:
-            syllables.extend(lazy_pinyin(han, style=Style.NORMAL, errors="ignore"))
+            words = list(_jieba().cut(han, HMM=False))
+            syllables.extend(lazy_pinyin(words, style=Style.NORMAL, errors="ignore"))
         else:
             syllables.append(ascii_run)
     return syllables
@@ -468,6 +482,64 @@ def split_pinyin(query: str) -> list[str] | None:
 
 
 _INITIALS_QUERY = re.compile(r"[a-z]{2,12}")
+
+# A region's level word, which a pinyin or initials query often leaves out (深圳[市]创明).
+_LEVEL_WORDS = {"省": "sheng", "市": "shi", "区": "qu", "县": "xian"}
+_REGION_LEVELS_IN_A_ROW = 2
+_MAX_VARIANTS = 8
+
+
+@cache
+def _region_levels() -> tuple[dict[tuple[str, ...], frozenset[str]], ...]:
+    """Syllables, then initials, of region names without their level word → that word's.
+
+    `("shen", "zhen")` → `{"shi"}` (深圳市); `("s", "z")` → `{"s", "x", …}`.
+    """
+    syllables: dict[tuple[str, ...], set[str]] = {}
+    initials: dict[tuple[str, ...], set[str]] = {}
+    for name in _region_names():
+        level = _LEVEL_WORDS.get(name[-1])
+        if level is None or len(name) < 3 or _NOT_A_PLACE_NAME.search(name):
+            continue
+        reading = tuple(lazy_pinyin(name[:-1], style=Style.NORMAL, errors="ignore"))
+        syllables.setdefault(reading, set()).add(level)
+        initials.setdefault(tuple(s[0] for s in reading), set()).add(level[0])
+    return tuple(
+        {key: frozenset(value) for key, value in table.items()} for table in (syllables, initials)
+    )
+
+
+def with_region_levels(pieces: Sequence[str], initials: bool = False) -> list[tuple[str, ...]]:
+    """The query's syllables (or initials) with the level word of leading regions put back.
+
+    Names are indexed as registered, `深圳市创明…`, but typed as `shenzhen chuangming`
+    or `szcm`: `["shen", "zhen", "chuang", "ming"]` → `[("shen", "zhen", "shi", "chuang",
+    "ming")]`. Syllables may begin with two regions (`foshan shunde` → 佛山市顺德区),
+    initials with one; fewest insertions first, at most 8 variants, none as typed.
+    """
+    table = _region_levels()[1 if initials else 0]
+    longest = max(map(len, table), default=0)
+    most = 1 if initials else _REGION_LEVELS_IN_A_ROW
+    found: dict[tuple[str, ...], int] = {}
+
+    def walk(done: tuple[str, ...], rest: tuple[str, ...], regions: int, inserted: int) -> None:
+        if inserted:
+            found.setdefault(done + rest, inserted)
+        if regions == most:
+            return
+        for size in range(2, min(longest, len(rest) - 1) + 1):
+            levels = table.get(rest[:size])
+            if not levels:
+                continue
+            region, after = done + rest[:size], rest[size:]
+            if after[0] in levels:  # typed with its level word
+                walk(region + after[:1], after[1:], regions + 1, inserted)
+                continue
+            for level in sorted(levels):
+                walk((*region, level), after, regions + 1, inserted + 1)
+
+    walk((), tuple(pieces), 0, 0)
+    return sorted(found, key=found.__getitem__)[:_MAX_VARIANTS]
 
 
 def is_initials_query(query: str) -> bool:

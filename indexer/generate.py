@@ -2,8 +2,11 @@
 
 `generate_feed_lines` yields feed objects: credit records first (with a small
 share of later updates and withdrawals of earlier records interleaved), then
-typical cases. Everything is drawn from one `random.Random(seed)`, and every
-date is placed relative to `today`, so the same arguments give the same lines.
+typical cases. Everything is drawn from one `random.Random(seed)` (besides a
+few fixed tables built once), and every date is placed relative to `today`, so
+the same arguments give the same lines. Only bounded state is kept (recent
+subjects, pending follow-ups, a few record ids for the cases), so any number of
+records streams in constant memory.
 
 The corpus imitates the skew of real registers: organization names built from
 real prefecture names, a Zipf-like 字号 vocabulary, the common organization
@@ -32,7 +35,7 @@ from importlib import resources
 from itertools import accumulate
 from pathlib import Path
 from random import Random
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, NamedTuple, TypeVar
 
 import orjson
 
@@ -318,21 +321,32 @@ def zipf(items: Sequence[T], exponent: float = 1.0, offset: float = 1.0) -> Pick
     return Picker([(item, 1.0 / (rank + offset) ** exponent) for rank, item in enumerate(items)])
 
 
-def _base31(value: int, width: int) -> str:
-    """`value` written with the USCC alphabet on `width` characters."""
-    chars = []
-    for _ in range(width):
-        value, digit = divmod(value, 31)
-        chars.append(ALPHABET[digit])
-    return "".join(reversed(chars))
+_TRIPLES: Final = tuple(a + b + c for a in ALPHABET for b in ALPHABET for c in ALPHABET)
+
+
+def _base31_7(value: int) -> str:
+    """`value` (below 31**7) on 7 characters of the USCC alphabet."""
+    high, low = divmod(value, 31**4)
+    middle, last = divmod(low, 31)
+    return _TRIPLES[high] + _TRIPLES[middle] + ALPHABET[last]
+
+
+def _weighted_digits(weights: tuple[int, ...]) -> tuple[int, ...]:
+    """Σ digit × weight for every 4-digit string, indexed by its value."""
+    return tuple(
+        sum(int(d) * w for d, w in zip(f"{n:04d}", weights, strict=True)) for n in range(10_000)
+    )
+
+
+_ORG_HIGH: Final = _weighted_digits((3, 7, 9, 10))
+_ORG_LOW: Final = _weighted_digits((5, 8, 4, 2))
 
 
 def _organization_code(value: int) -> str:
     """An 8-digit organization code with its GB 11714 check character (9 characters)."""
-    digits = f"{value % 100_000_000:08d}"
-    total = sum(int(d) * w for d, w in zip(digits, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
-    check = 11 - total % 11
-    return digits + ("X" if check == 10 else "0" if check == 11 else str(check))
+    high, low = divmod(value % 100_000_000, 10_000)
+    check = 11 - (_ORG_HIGH[high] + _ORG_LOW[low]) % 11
+    return f"{high:04d}{low:04d}" + ("X" if check == 10 else "0" if check == 11 else str(check))
 
 
 _ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -410,7 +424,7 @@ _MAKERS: Final[Mapping[str, Callable[[Draw], str]]] = {
 # --------------------------------------------------------------------------- subjects
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Subject:
     """Whom a record is about: the same subject may carry several records."""
 
@@ -435,11 +449,10 @@ class Subject:
             ("id_number", self.id_number),
         )
         fields.update((key, value) for key, value in optional if value)
-        object.__setattr__(self, "fields", fields)
+        self.fields = fields
 
 
-@dataclass(frozen=True, slots=True)
-class OrgName:
+class OrgName(NamedTuple):
     """The parts an organization name is built from, so a former name can vary one."""
 
     style: str
@@ -713,8 +726,7 @@ _FOLLOW_UP_DELAY: Final = 2000
 _CASE_LINKS: Final = 256
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Dates(NamedTuple):
     """Dates of one record version, as ordinals (0 when absent)."""
 
     decided: int
@@ -856,7 +868,7 @@ class FeedBuilder:
         """A valid USCC, unique per subject serial: `MA…` new style or an old org code."""
         n = self.subject_serial
         if new_style:
-            body = "MA" + _base31((n * 2_654_435_761 + self.usccs_salt) % 31**7, 7)
+            body = "MA" + _base31_7((n * 2_654_435_761 + self.usccs_salt) % 31**7)
         else:
             body = _organization_code(n * 48_271 + self.code_salt)
         first17 = prefix + region + body
@@ -1014,7 +1026,7 @@ class FeedBuilder:
         category = self.dishonest_pickers[subject_type].pick(rng)
         return kind, category, self.severity(kind, category)
 
-    def add_dates(self, record: Record, window: Window) -> None:
+    def add_dates(self, record: Record, window: Dates) -> None:
         """decided_on, publish_from (often left to its default), publish_until, delisting."""
         decided = self.day(window.decided)
         record["decided_on"] = decided
@@ -1055,7 +1067,7 @@ class FeedBuilder:
             return rng.choice((12, 24, 36, 36))
         return rng.choice((12, 24, 36, 36))
 
-    def window(self, kind: str, severity: str | None) -> Window:
+    def window(self, kind: str, severity: str | None) -> Dates:
         """Dates relative to today: current, expired, scheduled, delisted or open-ended."""
         rng, today = self.rng, self.today_ord
         good = kind == "good_credit"
@@ -1063,7 +1075,7 @@ class FeedBuilder:
         if status == "open":
             start = today - rng.randint(0, 5 * 365)
             decided = start - self.lag()
-            return Window(decided, start, 0, 0, None, decided)
+            return Dates(decided, start, 0, 0, None, decided)
         months = self.period_months(kind, severity)
         span = 28 * months
         least = min(span - 1, 365 if kind == "serious_list" else 7 * months)
@@ -1087,7 +1099,7 @@ class FeedBuilder:
         version = decided
         if delisted:
             version = delisted if delisted <= today else max(decided, today - rng.randint(0, 30))
-        return Window(decided, start, until, delisted, reason, version)
+        return Dates(decided, start, until, delisted, reason, version)
 
     def period_end(self, start: int, months: int) -> int:
         """The last day of a period of `months` from `start` (cached per pair)."""
@@ -1775,7 +1787,7 @@ _CASES: Final = {
 def _open_for_writing(path: Path) -> gzip.GzipFile | io.BufferedWriter:
     """A binary file, gzip-compressed when the name ends with `.gz`."""
     if path.name.endswith(".gz"):
-        return gzip.open(path, "wb", compresslevel=5)
+        return gzip.open(path, "wb", compresslevel=3)
     return path.open("wb")
 
 

@@ -15,7 +15,7 @@ import orjson
 from tests.conftest import cli_env
 from tests.test_models import RECORD
 
-LINES = 60_000
+LINES = 24_000
 
 
 def build_feed(path: Path) -> None:
@@ -95,8 +95,8 @@ def test_killed_runs_resume_to_the_same_state(tmp_path: Path) -> None:
     reference_rejects = (tmp_path / "feed.jsonl.rejects.jsonl").read_bytes()
 
     crashed = tmp_path / "crashed"
-    kill_after(feed, crashed, 10_000)
-    kill_after(feed, crashed, 30_000)
+    kill_after(feed, crashed, 5_000)
+    kill_after(feed, crashed, 15_000)
     assert 0 < lines_done(crashed) < LINES
     resumed = index(feed, crashed)
     resumed_out, _ = resumed.communicate(timeout=300)

@@ -176,10 +176,7 @@ def test_individuals_have_valid_ids_masked_in_text(
         assert personal.id_number_check_ok(number)
         assert regions.province_known(number[:6])
         assert 1930 < int(number[6:10]) <= TODAY.year - 18
-        assert re.fullmatch(
-            r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓\w]{1,2}某{1,2}",
-            str(line["subject_name"]),
-        )
+        assert re.fullmatch(r"[^\W\d_某]{1,2}某{1,2}", str(line["subject_name"]))  # 王某, 欧阳某某
     people = [r for r in records if r.subject_type == "individual"]
     assert all(r.id_number_masked and MASKED_ID.fullmatch(r.id_number_masked) for r in people)
     masked = [r for r in people if MASKED_ID.search(r.reason)]

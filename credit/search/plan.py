@@ -19,10 +19,31 @@ class TextPlan:
     name_bigrams: tuple[str, ...]
     pinyin: tuple[str, ...]
     initials: tuple[str, ...]
+    # The pinyin (initials) with the level word of a leading region put back:
+    # `shenzhen chuangming` also as `shen zhen shi chuang ming` (深圳市创明).
+    pinyin_variants: tuple[tuple[str, ...], ...] = ()
+    initials_variants: tuple[tuple[str, ...], ...] = ()
 
     @property
     def empty(self) -> bool:
         return not self.raw
+
+    @property
+    def joined_tokens(self) -> dict[str, tuple[str, ...]]:
+        """Each one-character token joined with the token before it and the one after it.
+
+        jieba may cut a name otherwise than the query (`北京华|创新…` indexed, `华|创新…`
+        asked), so a lone character is not always a token of the name; joined to a
+        neighbour (`华创新`) it can still be found among the name's bigrams.
+        """
+        joined: dict[str, tuple[str, ...]] = {}
+        for index, token in enumerate(self.tokens):
+            if len(token) != 1:
+                continue
+            before = self.tokens[index - 1] + token if index > 0 else ""
+            after = token + self.tokens[index + 1] if index + 1 < len(self.tokens) else ""
+            joined[token] = tuple(j for j in (before, after) if j)
+        return joined
 
     @property
     def highlight_terms(self) -> tuple[str, ...]:
@@ -38,8 +59,9 @@ def plan_text(raw: str) -> TextPlan:
     uscc = uscc_in_query(raw) if raw else None
     if not raw or uscc:
         return TextPlan(raw, uscc, (), "", (), (), ())
-    pinyin = text.split_pinyin(raw) or ()
-    initials = tuple(raw.lower()) if text.is_initials_query(raw) else ()
+    folded = text.normalize(raw)  # full-width letters are pinyin too: `ＳＨＥＮＺＨＥＮ`
+    pinyin = tuple(text.split_pinyin(folded) or ())
+    initials = tuple(folded) if text.is_initials_query(folded) else ()
     name = text.normalize_name(raw)
     return TextPlan(
         raw=raw,
@@ -47,6 +69,10 @@ def plan_text(raw: str) -> TextPlan:
         tokens=tuple(text.segment_for_query(raw)),
         name_exact=name,
         name_bigrams=tuple(text.name_bigrams(raw)) if len(name) >= 2 else (),
-        pinyin=tuple(pinyin),
+        pinyin=pinyin,
         initials=initials,
+        pinyin_variants=tuple(text.with_region_levels(pinyin)) if pinyin else (),
+        initials_variants=tuple(text.with_region_levels(initials, initials=True))
+        if initials
+        else (),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -304,7 +305,7 @@ def _facets(
 class TantivyWriter:
     """Writes one tantivy index directory; `apply` is one commit."""
 
-    HEAP_BYTES = 256 * 1024 * 1024
+    HEAP_BYTES = 128 * 1024 * 1024
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -362,6 +363,17 @@ class TantivyWriter:
     def close(self) -> None:
         self._record_writer.wait_merging_threads()
         self._case_writer.wait_merging_threads()
+
+    def abort(self) -> None:
+        """Give up without committing, once every indexing and merging thread has ended.
+
+        Call it before removing the directory: a merge still running would write files
+        into it afterwards. (Not `rollback`: it detaches running merges instead of
+        waiting for them.) Harmless after `close`.
+        """
+        for writer in (self._record_writer, self._case_writer):
+            with contextlib.suppress(RuntimeError):  # already closed: the writer was consumed
+                writer.wait_merging_threads()
 
 
 def _replace(

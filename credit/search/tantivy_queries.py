@@ -81,15 +81,19 @@ def _phrase(schema: tantivy.Schema, field: str, words: Sequence[str]) -> Query:
     return Query.phrase_query(schema, field, list(words))
 
 
-def _token_matches(schema: tantivy.Schema, token: str) -> Query:
-    """A token found in any searched field, or inside the name as a substring."""
+def _token_matches(schema: tantivy.Schema, token: str, joined: Sequence[str] = ()) -> Query:
+    """A token found in any searched field, or inside the name as a substring.
+
+    A one-character token also matches where it is joined to a neighbouring token
+    (`joined`, see `TextPlan.joined_tokens`) inside the name.
+    """
     should = [
         (Occur.Should, Query.boost_query(Query.term_query(schema, field, token), boost))
         for field, boost in TEXT_FIELDS.items()
     ]
     should.append((Occur.Should, Query.term_query(schema, "decision_exact", token)))
-    if len(token) >= 2:
-        bigrams = text.name_bigrams(token)
+    for substring in (token, *joined) if len(token) >= 2 else joined:
+        bigrams = text.name_bigrams(substring)
         should.append((Occur.Should, _phrase(schema, "name_ngram", bigrams)))
         should.append((Occur.Should, _phrase(schema, "former_ngram", bigrams)))
     return Query.boolean_query(should)
@@ -110,14 +114,22 @@ def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
         former = _phrase(schema, "former_ngram", plan.name_bigrams)
         alternatives.append((Occur.Should, Query.boost_query(former, NAME_BOOST * 2)))
     if plan.tokens:
-        every_token = [(Occur.Must, _token_matches(schema, token)) for token in plan.tokens]
+        joined = plan.joined_tokens
+        every_token = [
+            (Occur.Must, _token_matches(schema, token, joined.get(token, ())))
+            for token in plan.tokens
+        ]
         alternatives.append((Occur.Should, Query.boolean_query(every_token)))
-    if plan.pinyin:
-        pinyin = _phrase(schema, "name_pinyin", plan.pinyin)
-        alternatives.append((Occur.Should, Query.boost_query(pinyin, NAME_BOOST)))
-    if plan.initials:
-        initials = _phrase(schema, "name_initials", plan.initials)
-        alternatives.append((Occur.Should, Query.boost_query(initials, NAME_BOOST)))
+    for field, typed, variants in (
+        ("name_pinyin", plan.pinyin, plan.pinyin_variants),
+        ("name_initials", plan.initials, plan.initials_variants),
+    ):
+        if typed:
+            phrase = _phrase(schema, field, typed)
+            alternatives.append((Occur.Should, Query.boost_query(phrase, NAME_BOOST)))
+        for variant in variants:  # a region's level word left out (深圳[市]创明)
+            phrase = _phrase(schema, field, variant)
+            alternatives.append((Occur.Should, Query.boost_query(phrase, NAME_BOOST * 0.8)))
     return Query.boolean_query(alternatives) if alternatives else Query.empty_query()
 
 
