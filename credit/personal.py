@@ -17,6 +17,7 @@ _MASKED_ID = re.compile(r"\d{6}\*{8}[\dX]{4}")
 _ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dA-Za-z])")
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _DIGIT_RUN = re.compile(r"\d{11,}[Xx]?")
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
 
 
 def id_number_check_ok(number: str) -> bool:
@@ -44,7 +45,7 @@ def mask_mobile(number: str) -> str:
 
 def mask_personal_data(text: str) -> str:
     """Mask valid ID numbers and mobile numbers inside free text."""
-    if not any(ch.isdigit() for ch in text):
+    if _ELEVEN_DIGITS.search(text) is None:
         return text
     text = _ID_IN_TEXT.sub(
         lambda m: mask_id_number(m[0]) if id_number_check_ok(m[0]) else m[0], text

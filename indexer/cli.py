@@ -6,7 +6,7 @@ import argparse
 import fcntl
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="校验并导入数据文件 (validate and apply feeds)")
     index.add_argument("feeds", nargs="+", type=Path, metavar="FEED")
+    index.add_argument(
+        "--defer-engine",
+        action="store_true",
+        help="只写入存储，搜索索引在下次 index 或 reindex 时补齐 (bulk loads: store only)",
+    )
     index.set_defaults(run=run_index)
 
     for name, help_text in (("search", "检索公示信息 (search)"), ("show", "查看一条记录 (show)")):
@@ -111,30 +116,37 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
         try:
             with DocumentBuilder() as builder:
                 behind = store.data_version - writer.synced_version()
-                if behind > 0:
+                if behind > 0 and not args.defer_engine:
                     print(
                         f"搜索索引落后于存储 {behind} 个数据版本，正在补齐"
                         " (the engine is behind the store; catching up)",
                         file=sys.stderr,
                     )
                     sync(store, writer, builder)
+                keep_engine_in_step = (
+                    None if args.defer_engine else (lambda: sync(store, writer, builder))
+                )
                 for feed in args.feeds:
-                    result = _index_one(store, feed, lambda: sync(store, writer, builder))
-                    status = _worse(status, result)
+                    status = _worse(status, _index_one(store, feed, keep_engine_in_step))
+                if args.defer_engine:
+                    print(
+                        "搜索索引尚未更新：请运行 ipcredit reindex"
+                        " (the engine was not updated; run ipcredit reindex)"
+                    )
         finally:
             writer.close()
             store.close()
     return status
 
 
-def _index_one(store: Store, feed: Path, after_batch: object) -> int:
+def _index_one(store: Store, feed: Path, after_batch: Callable[[], object] | None) -> int:
     try:
         with LineProgress(feed.name, estimate_lines(feed)) as progress:
             result = ingest_feed(
                 store,
                 feed,
                 on_line=progress.advance_to,
-                after_batch=after_batch,  # type: ignore[arg-type]
+                after_batch=after_batch,
             )
     except UnreadableFeed as error:
         print(f"{feed}: {error}", file=sys.stderr)

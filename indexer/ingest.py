@@ -12,11 +12,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import orjson
+from pydantic_core import PydanticCustomError
 
-from credit.fields import timestamp_micros
+from credit.fields import parse_timestamp, timestamp_micros
 from credit.models import CreditRecord, FeedItem, TypicalCase, Withdrawal
 from credit.personal import redact_digits
 from credit.validation import FeedLineError, Problem, parse_item
@@ -45,12 +46,21 @@ class IngestResult:
 class _Batch:
     """Lines read since the last commit."""
 
-    records: list[tuple[int, CreditRecord | Withdrawal]] = field(default_factory=list)
-    cases: list[tuple[int, TypicalCase | Withdrawal]] = field(default_factory=list)
+    lines: list[FeedLine] = field(default_factory=list)
+    last_line_no: int = 0
+
+
+@dataclass
+class _Outcome:
+    """What a batch will write: surviving versions, rejects and counts."""
+
+    records: list[CreditRecord | Withdrawal] = field(default_factory=list)
+    cases: list[TypicalCase | Withdrawal] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
-    lines: int = 0
-    last_line_no: int = 0
+
+
+Key = tuple[str, str]
 
 
 def rejects_path(feed: Path) -> Path:
@@ -75,7 +85,7 @@ def ingest_feed(
         _read_into(batch, line)
         if on_line:
             on_line(line.line_no)
-        if batch.lines >= BATCH_LINES:
+        if len(batch.lines) >= BATCH_LINES:
             batch = _commit(store, run.run_id, batch, after_batch)
     _commit(store, run.run_id, batch, after_batch)
     store.finish_run(run.run_id)
@@ -92,23 +102,94 @@ def ingest_feed(
 
 
 def _read_into(batch: _Batch, line: FeedLine) -> None:
-    batch.lines += 1
+    batch.lines.append(line)
     batch.last_line_no = line.line_no
-    if line.blank:
-        batch.counts.blank += 1
-        return
-    try:
-        if line.error is not None:
-            raise FeedLineError([Problem("", line.error)])
-        item = parse_item(line.data)
-    except FeedLineError as error:
-        batch.rejects.append(_reject(line, error.problems))
-        batch.counts.rejected += 1
-        return
-    if isinstance(item, TypicalCase) or (isinstance(item, Withdrawal) and item.case_id):
-        batch.cases.append((line.line_no, item))
+
+
+def _claim(data: Any) -> tuple[Key, int] | None:
+    """The (table, id) and version a decoded line claims, read without validating it."""
+    if not isinstance(data, dict):
+        return None
+    if "op" in data:
+        ident = data.get("record_id") or data.get("case_id")
+        table = "records" if data.get("record_id") else "cases"
     else:
-        batch.records.append((line.line_no, item))
+        table = "cases" if data.get("kind") == "case" else "records"
+        ident = data.get("case_id" if table == "cases" else "record_id")
+    updated_at = data.get("updated_at")
+    if not isinstance(ident, str) or not isinstance(updated_at, str):
+        return None
+    try:
+        return (table, ident), timestamp_micros(parse_timestamp(updated_at))
+    except PydanticCustomError:
+        return None
+
+
+def _key(item: FeedItem) -> Key:
+    if isinstance(item, Withdrawal):
+        if item.record_id:
+            return "records", item.record_id
+        assert item.case_id is not None
+        return "cases", item.case_id
+    if isinstance(item, TypicalCase):
+        return "cases", item.case_id
+    return "records", item.record_id
+
+
+def _stored_versions(store: Store, claims: list[tuple[Key, int] | None]) -> dict[Key, Version]:
+    wanted: dict[str, list[str]] = {"records": [], "cases": []}
+    for claim in claims:
+        if claim:
+            wanted[claim[0][0]].append(claim[0][1])
+    found = {("records", k): v for k, v in store.record_versions(wanted["records"]).items()}
+    found |= {("cases", k): v for k, v in store.case_versions(wanted["cases"]).items()}
+    return found
+
+
+def _decide(store: Store, lines: list[FeedLine]) -> _Outcome:
+    """Apply the version rule line by line: a line not newer than what is held is unchanged.
+
+    A line that plainly claims an id and a version no newer than the stored one is
+    counted unchanged without validating the rest of it (re-runs stay fast).
+    """
+    outcome = _Outcome()
+    counts = outcome.counts
+    claims = [_claim(line.data) if line.error is None else None for line in lines]
+    held = _stored_versions(store, claims)
+    survivors: dict[Key, FeedItem] = {}
+    for line, claim in zip(lines, claims, strict=True):
+        if line.blank:
+            counts.blank += 1
+            continue
+        if claim and (current := held.get(claim[0])) and claim[1] <= current.updated_at:
+            counts.unchanged += 1
+            continue
+        try:
+            if line.error is not None:
+                raise FeedLineError([Problem("", line.error)])
+            item = parse_item(line.data)
+        except FeedLineError as error:
+            outcome.rejects.append(_reject(line, error.problems))
+            counts.rejected += 1
+            continue
+        key = _key(item)
+        version = Version(timestamp_micros(item.updated_at), isinstance(item, Withdrawal))
+        current = held.get(key)
+        if current is not None and version.updated_at <= current.updated_at:
+            counts.unchanged += 1
+            continue
+        if version.withdrawn:
+            counts.withdrawn += 1
+        else:
+            counts.applied += 1
+        held[key] = version
+        survivors[key] = item
+    for (table, _), item in survivors.items():
+        if table == "records":
+            outcome.records.append(item)  # type: ignore[arg-type]
+        else:
+            outcome.cases.append(item)  # type: ignore[arg-type]
+    return outcome
 
 
 def _reject(line: FeedLine, problems: list[Problem]) -> Reject:
@@ -125,47 +206,18 @@ def _commit(
     store: Store, run_id: int, batch: _Batch, after_batch: Callable[[], object] | None
 ) -> _Batch:
     if batch.lines:
-        records = _newest(batch.records, store.record_versions, batch.counts)
-        cases = _newest(batch.cases, store.case_versions, batch.counts)
-        store.commit_batch(run_id, batch.last_line_no, records, cases, batch.rejects, batch.counts)
+        outcome = _decide(store, batch.lines)
+        store.commit_batch(
+            run_id,
+            batch.last_line_no,
+            outcome.records,
+            outcome.cases,
+            outcome.rejects,
+            outcome.counts,
+        )
         if after_batch is not None:
             after_batch()
     return _Batch(last_line_no=batch.last_line_no)
-
-
-def _source_id(item: FeedItem) -> str:
-    if isinstance(item, Withdrawal):
-        ident = item.record_id or item.case_id
-        assert ident is not None
-        return ident
-    return item.case_id if isinstance(item, TypicalCase) else item.record_id
-
-
-_Item = TypeVar("_Item", CreditRecord | Withdrawal, TypicalCase | Withdrawal)
-
-
-def _newest(
-    items: list[tuple[int, _Item]],
-    stored_versions: Callable[[list[str]], dict[str, Version]],
-    counts: Counts,
-) -> list[_Item]:
-    """The items that are newer than both the store and earlier lines of the batch."""
-    latest = stored_versions([_source_id(item) for _, item in items])
-    survivors: dict[str, _Item] = {}
-    for _, item in items:
-        ident = _source_id(item)
-        version = Version(timestamp_micros(item.updated_at), isinstance(item, Withdrawal))
-        current = latest.get(ident)
-        if current is not None and version.updated_at <= current.updated_at:
-            counts.unchanged += 1
-            continue
-        if version.withdrawn:
-            counts.withdrawn += 1
-        else:
-            counts.applied += 1
-        latest[ident] = version
-        survivors[ident] = item
-    return list(survivors.values())
 
 
 def write_rejects(feed: Path, rejects: list[Reject]) -> Path | None:

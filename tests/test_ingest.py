@@ -16,8 +16,7 @@ def store_in(tmp_path: Path) -> Store:
 
 
 def test_bad_lines_are_rejected_and_the_rest_applied(tmp_path: Path) -> None:
-    lines: list[bytes] = [orjson.dumps(RECORD)]
-    lines += [orjson.dumps(line) for _, line, _ in BROKEN]
+    lines: list[bytes] = [orjson.dumps(line) for _, line, _ in BROKEN]
     lines += [
         b"{broken json",
         b"[1, 2, 3]",
@@ -29,6 +28,7 @@ def test_bad_lines_are_rejected_and_the_rest_applied(tmp_path: Path) -> None:
         b"",
         orjson.dumps({**CASE, "case_id": "CASE-OK"}),
         orjson.dumps({**INDIVIDUAL, "record_id": "T-4"}),
+        orjson.dumps(RECORD),
     ]
     feed = tmp_path / "bad.jsonl"
     feed.write_bytes(b"\n".join(lines) + b"\n")
@@ -40,12 +40,26 @@ def test_bad_lines_are_rejected_and_the_rest_applied(tmp_path: Path) -> None:
     assert counts.blank == 1
     assert counts.applied + counts.rejected + counts.blank == len(lines)
     rejected_lines = [reject.line_no for reject in result.rejects]
-    assert rejected_lines == list(range(2, len(lines) - 2))
+    assert rejected_lines == list(range(1, len(lines) - 3))
     assert all(reject.message for reject in result.rejects)
     written = [orjson.loads(row) for row in rejects_path(feed).read_bytes().splitlines()]
     assert [row["line"] for row in written] == rejected_lines
     assert all(len(row["text"]) <= 2_001 for row in written)
     assert store.record_body("T-0001") is not None and store.record_body("T-4") is not None
+    store.close()
+
+
+def test_a_line_not_newer_than_the_stored_version_is_unchanged_unchecked(
+    tmp_path: Path,
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    older_and_broken = {**RECORD, "updated_at": "2025-01-01T00:00:00Z", "kind": "bogus"}
+    newer_and_broken = {**RECORD, "updated_at": "2026-01-01T00:00:00Z", "kind": "bogus"}
+    rows = [RECORD, older_and_broken, RECORD, newer_and_broken]
+    feed.write_bytes(b"\n".join(orjson.dumps(row) for row in rows))
+    store = store_in(tmp_path)
+    counts = ingest_feed(store, feed).counts
+    assert (counts.applied, counts.unchanged, counts.rejected) == (1, 2, 1)
     store.close()
 
 

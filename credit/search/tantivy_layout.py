@@ -30,6 +30,13 @@ def whitespace_analyzer() -> tantivy.TextAnalyzer:
 
 
 def _text(builder: tantivy.SchemaBuilder, *names: str) -> None:
+    """Segmented text matched token by token: frequencies, no positions."""
+    for name in names:
+        builder.add_text_field(name, tokenizer_name=WHITESPACE, index_option="freq")
+
+
+def _phrased(builder: tantivy.SchemaBuilder, *names: str) -> None:
+    """Token sequences matched as phrases (bigrams, pinyin): positions kept."""
     for name in names:
         builder.add_text_field(name, tokenizer_name=WHITESPACE)
 
@@ -64,17 +71,8 @@ def record_schema() -> tantivy.Schema:
         "year",
         "month",
     )
-    _text(
-        builder,
-        "name_text",
-        "former_text",
-        "name_ngram",
-        "former_ngram",
-        "name_pinyin",
-        "name_initials",
-        "reason_text",
-        "authority_text",
-    )
+    _text(builder, "name_text", "former_text", "reason_text", "authority_text")
+    _phrased(builder, "name_ngram", "former_ngram", "name_pinyin", "name_initials")
     _days(builder, "decided_day", "from_day", "until_day", "delisted_day", "last_day")
     builder.add_text_field("body", stored=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
@@ -85,7 +83,8 @@ def case_schema() -> tantivy.Schema:
     builder.add_text_field("id", tokenizer_name="raw", fast=True, stored=True)
     _exact(builder, "case_type", "region_code", "province", "year", "publishers", "tags")
     _exact(builder, "related_ids")
-    _text(builder, "title_text", "title_ngram", "body_text", "basis_text", "tags_text")
+    _text(builder, "title_text", "body_text", "basis_text", "tags_text")
+    _phrased(builder, "title_ngram")
     _days(builder, "published_day")
     builder.add_text_field("body", stored=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
