@@ -18,7 +18,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Protocol, cast
 
@@ -398,7 +398,13 @@ def pinyin_syllables(name: str) -> list[str]:
     dictionary), so a phrase never spans two words: `"东莞市长安"` reads
     `chang an`, not the `shi zhang` of 市长 (mayor).
     Other characters (and Han characters pypinyin does not know) give nothing.
+    Results are cached: a register names the same subject in many records.
     """
+    return list(_cached_syllables(name))
+
+
+@lru_cache(maxsize=65_536)
+def _cached_syllables(name: str) -> tuple[str, ...]:
     syllables: list[str] = []
     for han, ascii_run in _HAN_OR_ASCII.findall(normalize_name(name)):
         if han:
@@ -406,12 +412,12 @@ def pinyin_syllables(name: str) -> list[str]:
             syllables.extend(lazy_pinyin(words, style=Style.NORMAL, errors="ignore"))
         else:
             syllables.append(ascii_run)
-    return syllables
+    return tuple(syllables)
 
 
 def pinyin_initials(name: str) -> list[str]:
     """The first letter of each `pinyin_syllables` token (`zh`, `ch`, `sh` give `z`, `c`, `s`)."""
-    return [syllable[0] for syllable in pinyin_syllables(name)]
+    return [syllable[0] for syllable in _cached_syllables(name)]
 
 
 # Every toneless Mandarin syllable pypinyin gives a CJK character (ü as v), without

@@ -17,10 +17,10 @@ from credit.search.engines import open_reader, open_writer
 from credit.search.errors import SearchError
 from indexer.documents import DocumentBuilder
 from indexer.feeds import UnreadableFeed, estimate_lines
+from indexer.follow import EngineFollower
 from indexer.ingest import IngestResult, ingest_feed
 from indexer.progress import LineProgress
 from indexer.store import Store
-from indexer.sync import sync
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -115,6 +115,7 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
         writer = open_writer(settings)
         try:
             with DocumentBuilder() as builder:
+                follower = EngineFollower(store, writer, builder)
                 behind = store.data_version - writer.synced_version()
                 if behind > 0 and not args.defer_engine:
                     print(
@@ -122,12 +123,13 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
                         " (the engine is behind the store; catching up)",
                         file=sys.stderr,
                     )
-                    sync(store, writer, builder)
-                keep_engine_in_step = (
-                    None if args.defer_engine else (lambda: sync(store, writer, builder))
-                )
-                for feed in args.feeds:
-                    status = _worse(status, _index_one(store, feed, keep_engine_in_step))
+                    follower.catch_up()
+                after_batch = None if args.defer_engine else follower.after_batch
+                try:
+                    for feed in args.feeds:
+                        status = _worse(status, _index_one(store, feed, after_batch))
+                finally:
+                    follower.finish()
                 if args.defer_engine:
                     print(
                         "搜索索引尚未更新：请运行 ipcredit reindex"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
-from multiprocessing.pool import Pool
+from multiprocessing.pool import AsyncResult, Pool
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +29,20 @@ def _record_from_json(body: str) -> dict[str, Any]:
 
 def _case_from_json(body: str) -> dict[str, Any]:
     return case_document(orjson.loads(body))
+
+
+class PendingDocuments:
+    """Documents being built by the pool (or already built in-process)."""
+
+    def __init__(self, ready: list[dict[str, Any]] | None, later: AsyncResult[Any] | None) -> None:
+        self._ready = ready
+        self._later = later
+
+    def get(self) -> list[dict[str, Any]]:
+        if self._ready is None:
+            assert self._later is not None
+            self._ready = list(self._later.get())
+        return self._ready
 
 
 class DocumentBuilder:
@@ -52,17 +66,31 @@ class DocumentBuilder:
     def records(self, bodies: Sequence[str]) -> list[dict[str, Any]]:
         return self._map(_record_from_json, bodies)
 
+    def records_later(self, bodies: Sequence[str]) -> PendingDocuments:
+        """Start building record documents in the pool; small batches are built now."""
+        pool = self._pool_for(bodies)
+        if pool is None:
+            return PendingDocuments([_record_from_json(body) for body in bodies], None)
+        return PendingDocuments(None, pool.map_async(_record_from_json, bodies, chunksize=CHUNK))
+
     def cases(self, bodies: Sequence[str]) -> list[dict[str, Any]]:
         return self._map(_case_from_json, bodies)
 
     def _map(self, build: Any, bodies: Sequence[str]) -> list[dict[str, Any]]:
-        if self.processes < 2 or len(bodies) < POOL_THRESHOLD:
+        pool = self._pool_for(bodies)
+        if pool is None:
             return [build(body) for body in bodies]
+        result: list[dict[str, Any]] = pool.map(build, bodies, chunksize=CHUNK)
+        return result
+
+    def _pool_for(self, bodies: Sequence[str]) -> Pool | None:
+        """The worker pool, started on first need; None when in-process is better."""
+        if self.processes < 2 or len(bodies) < POOL_THRESHOLD:
+            return None
         if self._pool is None:
             context = multiprocessing.get_context("fork")
             self._pool = context.Pool(self.processes, initializer=text.warm_up)
-        result: list[dict[str, Any]] = self._pool.map(build, bodies, chunksize=CHUNK)
-        return result
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:

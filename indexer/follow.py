@@ -1,0 +1,76 @@
+"""Keeping the engine in step during `ipcredit index`, overlapped with reading the feed.
+
+After each committed batch, `EngineFollower.after_batch` applies the previous
+batch's documents (built meanwhile by the worker pool) and starts building the
+documents of this one; `finish` applies the last. While the workers segment
+batch N, the main process validates batch N+1. The engine's recorded version
+only advances when a batch's documents are committed, so a crash at any point
+leaves the engine behind the store, never ahead, and the next run catches up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from credit.search.engine import EngineWriter
+from indexer.documents import DocumentBuilder, PendingDocuments
+from indexer.store import Store
+from indexer.sync import sync
+
+
+@dataclass
+class _Pending:
+    records: PendingDocuments
+    removed_records: list[str]
+    cases: list[dict[str, Any]]
+    removed_cases: list[str]
+    version: int
+
+
+class EngineFollower:
+    """Applies each batch's changes to the engine, one commit per batch."""
+
+    def __init__(self, store: Store, writer: EngineWriter, builder: DocumentBuilder) -> None:
+        self.store = store
+        self.writer = writer
+        self.builder = builder
+        self._submitted = writer.synced_version()
+        self._pending: _Pending | None = None
+
+    def catch_up(self) -> int:
+        """Apply everything the engine missed (say, after a crash); return how many."""
+        self.finish()
+        applied = sync(self.store, self.writer, self.builder)
+        self._submitted = self.writer.synced_version()
+        return applied
+
+    def after_batch(self) -> None:
+        """Commit the previous batch's documents and start building this batch's."""
+        self.finish()
+        target = self.store.data_version
+        if target <= self._submitted:
+            return
+        records = list(self.store.record_changes_since(self._submitted))
+        cases = list(self.store.case_changes_since(self._submitted))
+        self._pending = _Pending(
+            records=self.builder.records_later([body for _, body in records if body]),
+            removed_records=[ident for ident, body in records if body is None],
+            cases=self.builder.cases([body for _, body in cases if body]),
+            removed_cases=[ident for ident, body in cases if body is None],
+            version=target,
+        )
+        self._submitted = target
+
+    def finish(self) -> None:
+        """Commit the documents still being built, if any."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        self.writer.apply(
+            records=pending.records.get(),
+            removed_records=pending.removed_records,
+            cases=pending.cases,
+            removed_cases=pending.removed_cases,
+            version=pending.version,
+        )
