@@ -27,6 +27,7 @@ def reindex_tantivy(
     version = store.data_version
     directory = layout.new_dir(data_dir)
     written = 0
+    writer: TantivyWriter | None = None
     try:
         writer = TantivyWriter(directory)
         records = store.iter_record_json()
@@ -42,11 +43,15 @@ def reindex_tantivy(
         writer.apply(records=[], removed_records=[], cases=cases, removed_cases=[], version=version)
         writer.close()
     except BaseException:
+        if writer is not None:
+            writer.abort()  # its threads must stop writing before the directory goes
         layout.remove_dir(directory)
         raise
     previous = layout.switch_to(data_dir, directory)
     if previous is not None and previous != directory:
         layout.remove_dir(previous)
+    for stale in stale_dirs(data_dir):  # left by a rebuild that was killed (the lock is ours)
+        layout.remove_dir(stale)
     return written
 
 
