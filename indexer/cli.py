@@ -18,7 +18,7 @@ from credit.search.errors import SearchError
 from indexer.documents import DocumentBuilder
 from indexer.feeds import UnreadableFeed, estimate_lines
 from indexer.follow import EngineFollower
-from indexer.ingest import IngestResult, ingest_feed
+from indexer.ingest import Checker, IngestResult, ingest_feed
 from indexer.progress import LineProgress
 from indexer.store import Store
 
@@ -127,7 +127,8 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
                 after_batch = None if args.defer_engine else follower.after_batch
                 try:
                     for feed in args.feeds:
-                        status = _worse(status, _index_one(store, feed, after_batch))
+                        result = _index_one(store, feed, after_batch, builder.check)
+                        status = _worse(status, result)
                 finally:
                     follower.finish()
                 if args.defer_engine:
@@ -141,7 +142,9 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def _index_one(store: Store, feed: Path, after_batch: Callable[[], object] | None) -> int:
+def _index_one(
+    store: Store, feed: Path, after_batch: Callable[[], object] | None, check: Checker
+) -> int:
     try:
         with LineProgress(feed.name, estimate_lines(feed)) as progress:
             result = ingest_feed(
@@ -149,6 +152,7 @@ def _index_one(store: Store, feed: Path, after_batch: Callable[[], object] | Non
                 feed,
                 on_line=progress.advance_to,
                 after_batch=after_batch,
+                check=check,
             )
     except UnreadableFeed as error:
         print(f"{feed}: {error}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Building engine documents from stored bodies, in a process pool on multi-core machines.
+"""Building engine documents (and checking feed lines) in a process pool on multi-core machines.
 
 Segmentation (jieba) is the cost of indexing; it runs in worker processes that
 load the dictionary once. Small batches are built in-process: starting the
@@ -18,6 +18,7 @@ import orjson
 
 from credit import text
 from credit.search.documents import case_document, record_document
+from indexer.checking import Checked, check_lines
 
 POOL_THRESHOLD = 2_000
 CHUNK = 200
@@ -46,7 +47,7 @@ class PendingDocuments:
 
 
 class DocumentBuilder:
-    """Turns stored JSON bodies into engine documents; owns the worker pool, if any."""
+    """Turns stored JSON bodies into engine documents and checks feed lines; owns the pool."""
 
     def __init__(self, processes: int | None = None) -> None:
         self.processes = processes if processes is not None else (os.cpu_count() or 1)
@@ -72,6 +73,14 @@ class DocumentBuilder:
         if pool is None:
             return PendingDocuments([_record_from_json(body) for body in bodies], None)
         return PendingDocuments(None, pool.map_async(_record_from_json, bodies, chunksize=CHUNK))
+
+    def check(self, lines: list[Any]) -> list[Checked]:
+        """Validate decoded feed lines into store rows (`indexer.checking`), in the pool."""
+        pool = self._pool_for(lines)
+        if pool is None:
+            return check_lines(lines)
+        chunks = [lines[start : start + CHUNK] for start in range(0, len(lines), CHUNK)]
+        return [result for part in pool.map(check_lines, chunks) for result in part]
 
     def cases(self, bodies: Sequence[str]) -> list[dict[str, Any]]:
         return self._map(_case_from_json, bodies)

@@ -18,11 +18,11 @@ import orjson
 from pydantic_core import PydanticCustomError
 
 from credit.fields import parse_timestamp, timestamp_micros
-from credit.models import CreditRecord, FeedItem, TypicalCase, Withdrawal
 from credit.personal import redact_digits
-from credit.validation import FeedLineError, Problem, parse_item
+from credit.validation import Problem
+from indexer.checking import Checked, Key, Valid, check_lines
 from indexer.feeds import FeedLine, digest, read_feed
-from indexer.store import Counts, Reject, Store, Version
+from indexer.store import Counts, Reject, Row, Store, Version
 
 BATCH_LINES = 5_000
 REJECT_LINE_LIMIT = 2_000
@@ -52,15 +52,15 @@ class _Batch:
 
 @dataclass
 class _Outcome:
-    """What a batch will write: surviving versions, rejects and counts."""
+    """What a batch will write: surviving rows, rejects and counts."""
 
-    records: list[CreditRecord | Withdrawal] = field(default_factory=list)
-    cases: list[TypicalCase | Withdrawal] = field(default_factory=list)
+    records: list[Row] = field(default_factory=list)
+    cases: list[Row] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
 
-Key = tuple[str, str]
+Checker = Callable[[list[Any]], list[Checked]]
 
 
 def rejects_path(feed: Path) -> Path:
@@ -73,10 +73,12 @@ def ingest_feed(
     feed: Path,
     on_line: ProgressCallback | None = None,
     after_batch: Callable[[], object] | None = None,
+    check: Checker = check_lines,
 ) -> IngestResult:
     """Validate and apply every line of `feed`; write its reject report.
 
-    `after_batch` runs after each committed batch (the indexer syncs the engine there).
+    `after_batch` runs after each committed batch (the indexer syncs the engine there);
+    `check` validates a batch's lines (the indexer passes one that uses its worker pool).
     """
     feed_digest = digest(feed)
     run = store.resumable_run(feed_digest) or store.start_run(str(feed.resolve()), feed_digest)
@@ -86,8 +88,8 @@ def ingest_feed(
         if on_line:
             on_line(line.line_no)
         if len(batch.lines) >= BATCH_LINES:
-            batch = _commit(store, run.run_id, batch, after_batch)
-    _commit(store, run.run_id, batch, after_batch)
+            batch = _commit(store, run.run_id, batch, check, after_batch)
+    _commit(store, run.run_id, batch, check, after_batch)
     store.finish_run(run.run_id)
     finished = next(r for r in store.runs() if r.run_id == run.run_id)
     rejects = store.run_rejects(run.run_id)
@@ -125,17 +127,6 @@ def _claim(data: Any) -> tuple[Key, int] | None:
         return None
 
 
-def _key(item: FeedItem) -> Key:
-    if isinstance(item, Withdrawal):
-        if item.record_id:
-            return "records", item.record_id
-        assert item.case_id is not None
-        return "cases", item.case_id
-    if isinstance(item, TypicalCase):
-        return "cases", item.case_id
-    return "records", item.record_id
-
-
 def _stored_versions(store: Store, claims: list[tuple[Key, int] | None]) -> dict[Key, Version]:
     wanted: dict[str, list[str]] = {"records": [], "cases": []}
     for claim in claims:
@@ -146,50 +137,64 @@ def _stored_versions(store: Store, claims: list[tuple[Key, int] | None]) -> dict
     return found
 
 
-def _decide(store: Store, lines: list[FeedLine]) -> _Outcome:
+def _decide(store: Store, lines: list[FeedLine], check: Checker) -> _Outcome:
     """Apply the version rule line by line: a line not newer than what is held is unchanged.
 
     A line that plainly claims an id and a version no newer than the stored one is
-    counted unchanged without validating the rest of it (re-runs stay fast).
+    counted unchanged without validating the rest of it (re-runs stay fast). The
+    other lines are validated together by `check` (a worker pool, when there is one).
     """
     outcome = _Outcome()
     counts = outcome.counts
     claims = [_claim(line.data) if line.error is None else None for line in lines]
     held = _stored_versions(store, claims)
-    survivors: dict[Key, FeedItem] = {}
-    for line, claim in zip(lines, claims, strict=True):
+    stale = [_not_newer(claim, held) for claim in claims]
+    to_check = [
+        line.data
+        for line, skip in zip(lines, stale, strict=True)
+        if not line.blank and line.error is None and not skip
+    ]
+    checked = iter(check(to_check))
+    survivors: dict[Key, Row] = {}
+    for line, claim, skip in zip(lines, claims, stale, strict=True):
         if line.blank:
             counts.blank += 1
             continue
-        if claim and (current := held.get(claim[0])) and claim[1] <= current.updated_at:
-            counts.unchanged += 1
-            continue
-        try:
-            if line.error is not None:
-                raise FeedLineError([Problem("", line.error)])
-            item = parse_item(line.data)
-        except FeedLineError as error:
-            outcome.rejects.append(_reject(line, error.problems))
+        if line.error is not None:
+            outcome.rejects.append(_reject(line, [Problem("", line.error)]))
             counts.rejected += 1
             continue
-        key = _key(item)
-        version = Version(timestamp_micros(item.updated_at), isinstance(item, Withdrawal))
-        current = held.get(key)
-        if current is not None and version.updated_at <= current.updated_at:
+        if skip:
             counts.unchanged += 1
             continue
-        if version.withdrawn:
+        result = next(checked)
+        if _not_newer(claim, held):  # an earlier line of this batch holds a newer version
+            counts.unchanged += 1
+            continue
+        if not isinstance(result, Valid):
+            outcome.rejects.append(_reject(line, result))
+            counts.rejected += 1
+            continue
+        current = held.get(result.key)
+        if current is not None and result.updated_at <= current.updated_at:
+            counts.unchanged += 1
+            continue
+        if result.withdrawn:
             counts.withdrawn += 1
         else:
             counts.applied += 1
-        held[key] = version
-        survivors[key] = item
-    for (table, _), item in survivors.items():
-        if table == "records":
-            outcome.records.append(item)  # type: ignore[arg-type]
-        else:
-            outcome.cases.append(item)  # type: ignore[arg-type]
+        held[result.key] = Version(result.updated_at, result.withdrawn)
+        survivors[result.key] = result.row
+    for (table, _), row in survivors.items():
+        (outcome.records if table == "records" else outcome.cases).append(row)
     return outcome
+
+
+def _not_newer(claim: tuple[Key, int] | None, held: dict[Key, Version]) -> bool:
+    if claim is None:
+        return False
+    current = held.get(claim[0])
+    return current is not None and claim[1] <= current.updated_at
 
 
 def _reject(line: FeedLine, problems: list[Problem]) -> Reject:
@@ -203,10 +208,14 @@ def _reject(line: FeedLine, problems: list[Problem]) -> Reject:
 
 
 def _commit(
-    store: Store, run_id: int, batch: _Batch, after_batch: Callable[[], object] | None
+    store: Store,
+    run_id: int,
+    batch: _Batch,
+    check: Checker,
+    after_batch: Callable[[], object] | None,
 ) -> _Batch:
     if batch.lines:
-        outcome = _decide(store, batch.lines)
+        outcome = _decide(store, batch.lines, check)
         store.commit_batch(
             run_id,
             batch.last_line_no,

@@ -38,7 +38,6 @@ CREATE TABLE IF NOT EXISTS records (
     data_version INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_version ON records (data_version);
-CREATE INDEX IF NOT EXISTS records_by_uscc ON records (uscc);
 CREATE TABLE IF NOT EXISTS cases (
     case_id TEXT PRIMARY KEY,
     updated_at INTEGER NOT NULL,
@@ -77,6 +76,8 @@ CREATE TABLE IF NOT EXISTS ingest_rejects (
     PRIMARY KEY (run_id, line_no)
 ) WITHOUT ROWID;
 """
+
+Row = tuple[object, ...]
 
 PUBLISHED_ON = (
     "withdrawn = 0 AND publish_from <= :day"
@@ -155,6 +156,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.execute("PRAGMA cache_size=-65536")
         self.db.executescript(_SCHEMA)
         self.db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?), ('data_version', '0')",
@@ -314,12 +316,13 @@ class Store:
         self,
         run_id: int,
         lines_done: int,
-        records: Sequence[CreditRecord | Withdrawal],
-        cases: Sequence[TypicalCase | Withdrawal],
+        records: Sequence[Row],
+        cases: Sequence[Row],
         rejects: Sequence[Reject],
         counts: Counts,
     ) -> None:
-        """Write the surviving versions of one batch, its rejects and the run's progress."""
+        """Write the surviving versions of one batch (rows from `record_row` and
+        `case_row`), its rejects and the run's progress."""
         with self._transaction():
             version = self.data_version
             if counts.changed:
@@ -338,14 +341,14 @@ class Store:
                 " publish_from = excluded.publish_from, publish_until = excluded.publish_until,"
                 " delisted_on = excluded.delisted_on, body = excluded.body,"
                 " data_version = excluded.data_version",
-                [_record_row(item, version) for item in records],
+                [(*row, version) for row in records],
             )
             self.db.executemany(
                 "INSERT INTO cases VALUES (?,?,?,?,?,?) ON CONFLICT (case_id) DO UPDATE"
                 " SET updated_at = excluded.updated_at, withdrawn = excluded.withdrawn,"
                 " published_on = excluded.published_on, body = excluded.body,"
                 " data_version = excluded.data_version",
-                [_case_row(item, version) for item in cases],
+                [(*row, version) for row in cases],
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO ingest_rejects VALUES (?, ?, ?, ?, ?)",
@@ -395,10 +398,11 @@ def _body(item: CreditRecord | TypicalCase) -> str:
     return item.model_dump_json(exclude_none=True)
 
 
-def _record_row(item: CreditRecord | Withdrawal, version: int) -> tuple[object, ...]:
+def record_row(item: CreditRecord | Withdrawal) -> Row:
+    """The `records` columns of a version, but its data version."""
     updated = timestamp_micros(item.updated_at)
     if isinstance(item, Withdrawal):
-        return (item.record_id, updated, 1, None, None, None, None, None, None, version)
+        return (item.record_id, updated, 1, None, None, None, None, None, None)
     return (
         item.record_id,
         updated,
@@ -409,12 +413,12 @@ def _record_row(item: CreditRecord | Withdrawal, version: int) -> tuple[object, 
         _iso(item.publish_until),
         _iso(item.delisted_on),
         _body(item),
-        version,
     )
 
 
-def _case_row(item: TypicalCase | Withdrawal, version: int) -> tuple[object, ...]:
+def case_row(item: TypicalCase | Withdrawal) -> Row:
+    """The `cases` columns of a version, but its data version."""
     updated = timestamp_micros(item.updated_at)
     if isinstance(item, Withdrawal):
-        return (item.case_id, updated, 1, None, None, version)
-    return (item.case_id, updated, 0, _iso(item.published_on), _body(item), version)
+        return (item.case_id, updated, 1, None, None)
+    return (item.case_id, updated, 0, _iso(item.published_on), _body(item))
