@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -101,17 +101,17 @@ class TantivyEngine:
         plan = plan_text(query.text)
         self._fresh()
         q = queries.record_search(self.record_schema, plan, query.filter, day)
-        searcher = self.records.searcher()
-        if query.sort == "newest" or plan.empty:
-            result = searcher.search(
-                q, size, offset=offset, order_by_field="decided_day", order=tantivy.Order.Desc
-            )
-        else:
-            result = searcher.search(q, size, offset=offset)
-        hits = [_record_hit(searcher, score, address, plan) for score, address in result.hits]
-        facets = _facets(searcher, q, {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES})
-        total = _count(result)
-        return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
+        newest = query.sort == "newest" or plan.empty
+        return _page(
+            self.records.searcher(),
+            q,
+            size,
+            offset,
+            "decided_day" if newest else None,
+            lambda searcher, score, address: _record_hit(searcher, score, address, plan),
+            {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES},
+            day,
+        )
 
     def get_record(self, record_id: str, *, day: date) -> Body | None:
         self._fresh()
@@ -197,17 +197,16 @@ class TantivyEngine:
         plan = plan_text(query.text)
         self._fresh()
         q = queries.case_search(self.case_schema, plan, query.filter, day)
-        searcher = self.cases.searcher()
-        if plan.empty:
-            result = searcher.search(
-                q, size, offset=offset, order_by_field="published_day", order=tantivy.Order.Desc
-            )
-        else:
-            result = searcher.search(q, size, offset=offset)
-        hits = [_case_hit(searcher, score, address, plan) for score, address in result.hits]
-        facets = _facets(searcher, q, {name: name for name in CASE_FACETS})
-        total = _count(result)
-        return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
+        return _page(
+            self.cases.searcher(),
+            q,
+            size,
+            offset,
+            "published_day" if plan.empty else None,
+            lambda searcher, score, address: _case_hit(searcher, score, address, plan),
+            {name: name for name in CASE_FACETS},
+            day,
+        )
 
     def get_case(self, case_id: str, *, day: date) -> Body | None:
         self._fresh()
@@ -229,6 +228,32 @@ class TantivyEngine:
         searcher = self.cases.searcher()
         hits = searcher.search(q, 1, count=False).hits
         return _body(searcher, hits[0][1]) if hits else None
+
+
+MakeHit = Callable[[tantivy.Searcher, float, tantivy.DocAddress], Hit]
+
+
+def _page(
+    searcher: tantivy.Searcher,
+    q: Query,
+    size: int,
+    offset: int,
+    newest_by: str | None,
+    make_hit: MakeHit,
+    facet_fields: dict[str, str],
+    day: date,
+) -> SearchPage:
+    """One page of hits (by relevance, or newest first by a day field) with its facets."""
+    if newest_by:
+        result = searcher.search(
+            q, size, offset=offset, order_by_field=newest_by, order=tantivy.Order.Desc
+        )
+    else:
+        result = searcher.search(q, size, offset=offset)
+    hits = [make_hit(searcher, score, address) for score, address in result.hits]
+    facets = _facets(searcher, q, facet_fields)
+    total = _count(result)
+    return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
 
 
 def _count(result: tantivy.SearchResult) -> int:
