@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS records (
     delisted_on TEXT,
     body TEXT,
     data_version INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS records_by_version ON records (data_version);
 CREATE TABLE IF NOT EXISTS cases (
     case_id TEXT PRIMARY KEY,
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS cases (
     published_on TEXT,
     body TEXT,
     data_version INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS cases_by_version ON cases (data_version);
 CREATE TABLE IF NOT EXISTS batches (
     data_version INTEGER PRIMARY KEY,

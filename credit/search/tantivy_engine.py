@@ -412,4 +412,7 @@ def _replace(
 
 
 def _present(document: Document) -> Document:
-    return {key: value for key, value in document.items() if value not in ("", [])}
+    """The fields to index: empty values left out, the body as bytes (stored, not indexed)."""
+    present = {key: value for key, value in document.items() if value not in ("", [])}
+    present["body"] = document["body"].encode()
+    return present

@@ -74,7 +74,7 @@ def record_schema() -> tantivy.Schema:
     _text(builder, "name_text", "former_text", "reason_text", "authority_text")
     _phrased(builder, "name_ngram", "former_ngram", "name_pinyin", "name_initials")
     _days(builder, "decided_day", "from_day", "until_day", "delisted_day", "last_day")
-    builder.add_text_field("body", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("body", stored=True)
     return builder.build()
 
 
@@ -86,7 +86,7 @@ def case_schema() -> tantivy.Schema:
     _text(builder, "title_text", "body_text", "basis_text", "tags_text")
     _phrased(builder, "title_ngram")
     _days(builder, "published_day")
-    builder.add_text_field("body", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("body", stored=True)
     return builder.build()
 
 
