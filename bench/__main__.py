@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import ingest
+from bench import engine, ingest
 from bench.harness import BenchError, Figure, append_results, emit, machine, results_section
 
 EXIT_OK = 0
@@ -22,6 +22,7 @@ Runner = Callable[[int], tuple[list[Figure], list[str]]]
 
 BENCHMARKS: dict[str, tuple[Runner, int]] = {
     ingest.NAME: (ingest.run, ingest.DEFAULT_RECORDS),
+    engine.NAME: (engine.run, engine.DEFAULT_RECORDS),
 }
 
 
