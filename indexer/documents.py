@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 
-from credit import text
 from credit.search.documents import case_document, record_document
 from indexer.checking import Checked, check_lines
 
@@ -98,7 +97,7 @@ class DocumentBuilder:
             return None
         if self._pool is None:
             context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(self.processes, initializer=text.warm_up)
+            self._pool = context.Pool(self.processes)  # jieba loads on a worker's first document
         return self._pool
 
     def close(self) -> None:

@@ -94,8 +94,10 @@ def _token_matches(schema: tantivy.Schema, token: str, joined: Sequence[str] = (
     should.append((Occur.Should, Query.term_query(schema, "decision_exact", token)))
     for substring in (token, *joined) if len(token) >= 2 else joined:
         bigrams = text.name_bigrams(substring)
-        should.append((Occur.Should, _phrase(schema, "name_ngram", bigrams)))
-        should.append((Occur.Should, _phrase(schema, "former_ngram", bigrams)))
+        name_phrase = _phrase(schema, "name_ngram", bigrams)
+        former_phrase = _phrase(schema, "former_ngram", bigrams)
+        should.append((Occur.Should, Query.boost_query(name_phrase, NAME_BOOST * 4)))
+        should.append((Occur.Should, Query.boost_query(former_phrase, NAME_BOOST * 2)))
     return Query.boolean_query(should)
 
 
@@ -108,7 +110,10 @@ def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
         for field in ("name_exact", "former_exact", "decision_exact"):
             exact = Query.term_query(schema, field, plan.name_exact)
             alternatives.append((Occur.Should, Query.boost_query(exact, EXACT_BOOST)))
-    if plan.name_bigrams:
+    one_token_is_the_name = len(plan.tokens) == 1 and (
+        tuple(text.name_bigrams(plan.tokens[0])) == plan.name_bigrams
+    )
+    if plan.name_bigrams and not one_token_is_the_name:  # else the token's clauses hold it
         substring = _phrase(schema, "name_ngram", plan.name_bigrams)
         alternatives.append((Occur.Should, Query.boost_query(substring, NAME_BOOST * 4)))
         former = _phrase(schema, "former_ngram", plan.name_bigrams)
