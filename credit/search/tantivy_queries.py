@@ -81,6 +81,16 @@ def _phrase(schema: tantivy.Schema, field: str, words: Sequence[str]) -> Query:
     return Query.phrase_query(schema, field, list(words))
 
 
+def _substring(schema: tantivy.Schema, field: str, bigrams: Sequence[str]) -> Query:
+    """A substring over a bigram field: every other bigram (and the last) covers every
+    character, so the phrase needs about half the terms."""
+    if len(bigrams) <= 2:
+        return _phrase(schema, field, bigrams)
+    positions = [*range(0, len(bigrams) - 1, 2), len(bigrams) - 1]
+    words: list[str | tuple[int, str]] = [(p, bigrams[p]) for p in dict.fromkeys(positions)]
+    return Query.phrase_query(schema, field, words)
+
+
 def _token_matches(schema: tantivy.Schema, token: str, joined: Sequence[str] = ()) -> Query:
     """A token found in any searched field, or inside the name as a substring.
 
@@ -94,8 +104,8 @@ def _token_matches(schema: tantivy.Schema, token: str, joined: Sequence[str] = (
     should.append((Occur.Should, Query.term_query(schema, "decision_exact", token)))
     for substring in (token, *joined) if len(token) >= 2 else joined:
         bigrams = text.name_bigrams(substring)
-        name_phrase = _phrase(schema, "name_ngram", bigrams)
-        former_phrase = _phrase(schema, "former_ngram", bigrams)
+        name_phrase = _substring(schema, "name_ngram", bigrams)
+        former_phrase = _substring(schema, "former_ngram", bigrams)
         should.append((Occur.Should, Query.boost_query(name_phrase, NAME_BOOST * 4)))
         should.append((Occur.Should, Query.boost_query(former_phrase, NAME_BOOST * 2)))
     return Query.boolean_query(should)
@@ -114,9 +124,9 @@ def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
         tuple(text.name_bigrams(plan.tokens[0])) == plan.name_bigrams
     )
     if plan.name_bigrams and not one_token_is_the_name:  # else the token's clauses hold it
-        substring = _phrase(schema, "name_ngram", plan.name_bigrams)
+        substring = _substring(schema, "name_ngram", plan.name_bigrams)
         alternatives.append((Occur.Should, Query.boost_query(substring, NAME_BOOST * 4)))
-        former = _phrase(schema, "former_ngram", plan.name_bigrams)
+        former = _substring(schema, "former_ngram", plan.name_bigrams)
         alternatives.append((Occur.Should, Query.boost_query(former, NAME_BOOST * 2)))
     if plan.tokens:
         joined = plan.joined_tokens
@@ -201,6 +211,8 @@ def case_search(schema: tantivy.Schema, plan: TextPlan, flt: CaseFilter, day: da
             for field, boost in fields.items()
         ]
         if len(token) >= 2:
-            should.append((Occur.Should, _phrase(schema, "title_ngram", text.name_bigrams(token))))
+            should.append(
+                (Occur.Should, _substring(schema, "title_ngram", text.name_bigrams(token)))
+            )
         clauses.append((Occur.Must, Query.boolean_query(should)))
     return Query.boolean_query(clauses)
