@@ -8,6 +8,7 @@ open end is `OPEN_END`, so the publication rule is three range conditions.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -18,6 +19,12 @@ from credit.publication import Window, last_published_day
 OPEN_END = 9999_12_31
 NEVER = 0
 NAME_SEPARATOR = "|"
+
+
+@lru_cache(maxsize=65_536)
+def _short_tokens(value: str) -> str:
+    """Segmented names and authorities, cached: a register repeats them in many records."""
+    return " ".join(text.segment_for_index(value))
 
 
 def day_number(day: date) -> int:
@@ -55,14 +62,14 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         "name_exact": text.normalize_name(name),
         "former_exact": [text.normalize_name(n) for n in former],
         "decision_exact": text.normalize_name(body.get("decision_no", "")),
-        "name_text": " ".join(text.segment_for_index(name)),
-        "former_text": " ".join(text.segment_for_index(" ".join(former))),
+        "name_text": _short_tokens(name),
+        "former_text": _short_tokens(" ".join(former)),
         "name_ngram": " ".join(text.name_bigrams(name)),
         "former_ngram": f" {NAME_SEPARATOR} ".join(" ".join(text.name_bigrams(n)) for n in former),
         "name_pinyin": " ".join(text.pinyin_syllables(name)),
         "name_initials": " ".join(text.pinyin_initials(name)),
         "reason_text": " ".join(text.segment_for_index(str(body["reason"]))),
-        "authority_text": " ".join(text.segment_for_index(str(body["authority"]))),
+        "authority_text": _short_tokens(str(body["authority"])),
         "decided_day": day_number(decided),
         "year": str(decided.year),
         "month": f"{decided.year}-{decided.month:02d}",
