@@ -284,6 +284,18 @@ def _user_words() -> dict[str, int]:
     return words
 
 
+def kept_whole(token: str) -> bool:
+    """True for the user dictionary's organisation and credit terms (`有限公司`, …).
+
+    jieba keeps them whole, and index-side segmentation also emits them from inside
+    longer words, so every text containing one has it as a token.
+    """
+    return token in _TERM_SET
+
+
+_TERM_SET = frozenset(_TERMS)
+
+
 class _Tokenizer(Protocol):
     FREQ: dict[str, int]
 

@@ -102,7 +102,8 @@ def _token_matches(schema: tantivy.Schema, token: str, joined: Sequence[str] = (
         for field, boost in TEXT_FIELDS.items()
     ]
     should.append((Occur.Should, Query.term_query(schema, "decision_exact", token)))
-    for substring in (token, *joined) if len(token) >= 2 else joined:
+    substrings = (token, *joined) if len(token) >= 2 and not text.kept_whole(token) else joined
+    for substring in substrings:
         bigrams = text.name_bigrams(substring)
         name_phrase = _substring(schema, "name_ngram", bigrams)
         former_phrase = _substring(schema, "former_ngram", bigrams)
