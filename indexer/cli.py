@@ -223,9 +223,10 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
                 LineProgress("重建索引", store.count_records()) as bar,
             ):
                 written = reindex_tantivy(store, settings.data_dir, builder, bar.advance_to)
+            version = store.data_version
         finally:
             store.close()
-    print(f"索引已重建：{written} 条记录，数据版本 {Store(settings.store_path).data_version}")
+    print(f"索引已重建：{written} 条记录，数据版本 {version} (engine rebuilt from the store)")
     return EXIT_OK
 
 
