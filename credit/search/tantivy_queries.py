@@ -25,16 +25,18 @@ INT = tantivy.FieldType.Integer
 
 
 def published_on(schema: tantivy.Schema, day: date) -> Query:
-    """The publication rule: from ≤ day ≤ until, and day < delisted (open ends are far days)."""
+    """The publication rule: `publish_from ≤ day ≤ last_day`.
+
+    `last_day` is the last day the window can publish (`publish_until`, or the day
+    before `delisted_on`, whichever is earlier; a far day when open-ended; 0 when
+    the window is empty), computed once per document by `record_document`: two
+    range clauses instead of three.
+    """
     number = day_number(day)
     return Query.boolean_query(
         [
             (Occur.Must, Query.range_query(schema, "from_day", INT, None, number)),
-            (Occur.Must, Query.range_query(schema, "until_day", INT, number, None)),
-            (
-                Occur.Must,
-                Query.range_query(schema, "delisted_day", INT, number, None, include_lower=False),
-            ),
+            (Occur.Must, Query.range_query(schema, "last_day", INT, number, None)),
         ]
     )
 
