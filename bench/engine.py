@@ -16,7 +16,6 @@ temporary directory. The queries run in `python -m bench.engine QUERIES.json`
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -34,10 +33,12 @@ from bench.harness import BenchError, Figure, Target, run_child
 from bench.ingest import (
     _MB,
     _OK_STATUSES,
+    CLI,
     _checked,
-    _count_lines,
     _dir_bytes,
     _store_bytes,
+    child_env,
+    generate_feed,
     parse_summary,
 )
 
@@ -331,19 +332,9 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         work = Path(tmp)
         data_dir = work / "data"
         feed = work / "feed.jsonl"
-        env = dict(os.environ)
-        env["IPCREDIT_DATA_DIR"] = str(data_dir)
-        env["IPCREDIT_ENGINE"] = "tantivy"
-        env["IPCREDIT_RATE_LIMIT"] = "0"
-        cli = [sys.executable, "-m", "indexer.cli"]
-        generate = [*cli, "generate", "--records", str(records), "--seed", str(seed)]
-
-        generated = _checked(
-            "ipcredit generate", run_child([*generate, "--out", str(feed)], env, work), (0,)
-        )
-        feed_lines = _count_lines(feed)
-        fig("generate_seconds", generated.seconds, "s")
-        fig("feed_lines", feed_lines, "lines")
+        env = {**child_env(data_dir), "IPCREDIT_ENGINE": "tantivy"}
+        cli = CLI
+        feed_lines = generate_feed(feed, records, seed, env, fig)
 
         # 1. the full build: store and engine in one `ipcredit index` child
         build = _checked(

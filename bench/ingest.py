@@ -73,6 +73,27 @@ def _checked(step: str, run: ChildRun, ok: tuple[int, ...]) -> ChildRun:
     return run
 
 
+CLI = [sys.executable, "-m", "indexer.cli"]
+
+
+def child_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a benchmarked `ipcredit` child: its data directory, no rate limit."""
+    return {**os.environ, "IPCREDIT_DATA_DIR": str(data_dir), "IPCREDIT_RATE_LIMIT": "0"}
+
+
+def generate_feed(
+    feed: Path, records: int, seed: int, env: dict[str, str], fig: Callable[..., None]
+) -> int:
+    """Write the synthetic feed with `ipcredit generate`; report its time and size; return lines."""
+    command = [*CLI, "generate", "--records", str(records), "--seed", str(seed), "--out", str(feed)]
+    generated = _checked("ipcredit generate", run_child(command, env, feed.parent), (0,))
+    feed_lines = _count_lines(feed)
+    fig("generate_seconds", generated.seconds, "s")
+    fig("feed_lines", feed_lines, "lines")
+    fig("feed_size_mb", feed.stat().st_size / _MB, "MB")
+    return feed_lines
+
+
 def _dir_bytes(path: Path) -> int:
     """Everything under `path` on disk."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -100,19 +121,9 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         work = Path(tmp)
         data_dir = work / "data"
         feed = work / "feed.jsonl"
-        env = dict(os.environ)
-        env["IPCREDIT_DATA_DIR"] = str(data_dir)
-        env["IPCREDIT_RATE_LIMIT"] = "0"
-        cli = [sys.executable, "-m", "indexer.cli"]
-        generate = [*cli, "generate", "--records", str(records), "--seed", str(seed)]
-
-        generated = _checked(
-            "ipcredit generate", run_child([*generate, "--out", str(feed)], env, work), (0,)
-        )
-        feed_lines = _count_lines(feed)
-        fig("generate_seconds", generated.seconds, "s")
-        fig("feed_lines", feed_lines, "lines")
-        fig("feed_size_mb", feed.stat().st_size / _MB, "MB")
+        env = child_env(data_dir)
+        cli = CLI
+        feed_lines = generate_feed(feed, records, seed, env, fig)
 
         first = _checked(
             "ipcredit index",
