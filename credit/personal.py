@@ -20,12 +20,17 @@ _DIGIT_RUN = re.compile(r"\d{11,}[Xx]?")
 _ELEVEN_DIGITS = re.compile(r"\d{11}")
 
 
+def id_check_character(first17: str) -> str:
+    """The 18th character (GB 11643) for the first 17 digits of an ID number."""
+    total = sum(int(ch) * weight for ch, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
 def id_number_check_ok(number: str) -> bool:
     """True for an 18-character ID number whose check character (GB 11643) is right."""
     if len(number) != 18 or not number[:17].isdigit():
         return False
-    total = sum(int(ch) * weight for ch, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == number[17].upper()
+    return id_check_character(number[:17]) == number[17].upper()
 
 
 def mask_id_number(number: str) -> str:

@@ -40,6 +40,7 @@ from typing import Final, Generic, NamedTuple, TypeVar
 import orjson
 
 from credit import clock
+from credit.personal import id_check_character
 from credit.uscc import ALPHABET, check_character
 
 T = TypeVar("T")
@@ -349,14 +350,10 @@ def _organization_code(value: int) -> str:
     return f"{high:04d}{low:04d}" + ("X" if check == 10 else "0" if check == 11 else str(check))
 
 
-_ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
 def id_number(region: str, born: date, sequence: int) -> str:
     """An 18-digit resident ID number (GB 11643) with a correct check character."""
     first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
-    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return first17 + "10X98765432"[total % 11]
+    return first17 + id_check_character(first17)
 
 
 def add_months(day: date, months: int) -> date:
