@@ -29,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from bench.harness import BenchError, Figure, Target, run_child
+from bench.harness import BenchError, Figure, Target, measured, run_child
 from bench.ingest import (
     _MB,
     _OK_STATUSES,
@@ -296,18 +296,7 @@ def percentile(samples: Sequence[float], percent: int) -> float:
 
 def run(records: int = DEFAULT_RECORDS, seed: int = 0) -> tuple[list[Figure], list[str]]:
     """Generate, build, query, update, reindex; return the figures and notes for RESULTS.md."""
-    if records <= 0:
-        raise BenchError("--records must be positive")
-    figures: list[Figure] = []
-
-    def fig(name: str, value: float, unit: str, target: Target | None = None) -> None:
-        figures.append(Figure(NAME, name, round(value, 3), unit, records, target))
-
-    try:
-        notes = _measure(records, seed, fig)
-    except BenchError as error:
-        raise BenchError(str(error), figures) from None
-    return figures, notes
+    return measured(NAME, records, seed, _measure)
 
 
 def _index_bytes(data_dir: Path) -> int:
@@ -333,12 +322,11 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         data_dir = work / "data"
         feed = work / "feed.jsonl"
         env = {**child_env(data_dir), "IPCREDIT_ENGINE": "tantivy"}
-        cli = CLI
         feed_lines = generate_feed(feed, records, seed, env, fig)
 
         # 1. the full build: store and engine in one `ipcredit index` child
         build = _checked(
-            "ipcredit index", run_child([*cli, "index", str(feed)], env, work), _OK_STATUSES
+            "ipcredit index", run_child([*CLI, "index", str(feed)], env, work), _OK_STATUSES
         )
         built = parse_summary(build.stdout)
         fig("build_seconds", build.seconds, "s", BUILD_SECONDS)
@@ -405,7 +393,7 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         _write_lines(feed2, changed)
         incremental = _checked(
             "ipcredit index FEED2",
-            run_child([*cli, "index", str(feed2)], env, work),
+            run_child([*CLI, "index", str(feed2)], env, work),
             _OK_STATUSES,
         )
         applied = parse_summary(incremental.stdout)
@@ -416,7 +404,7 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         fig("incremental_peak_memory_mb", incremental.peak_memory_bytes / _MB, "MB")
 
         # 1b. rebuilding the engine from the store of record
-        reindex = _checked("ipcredit reindex", run_child([*cli, "reindex"], env, work), (0,))
+        reindex = _checked("ipcredit reindex", run_child([*CLI, "reindex"], env, work), (0,))
         fig("reindex_seconds", reindex.seconds, "s")
         fig("reindex_peak_memory_mb", reindex.peak_memory_bytes / _MB, "MB")
         fig("index_after_reindex_mb", _index_bytes(data_dir) / _MB, "MB")

@@ -91,6 +91,30 @@ class Figure:
         }
 
 
+Measure = Callable[[int, int, Callable[..., None]], list[str]]
+
+
+def measured(
+    bench: str, records: int, seed: int, measure: Measure
+) -> tuple[list[Figure], list[str]]:
+    """Run `measure(records, seed, fig)`, collecting each figure it reports.
+
+    A failure keeps the figures measured before it (`BenchError.figures`).
+    """
+    if records <= 0:
+        raise BenchError("--records must be positive")
+    figures: list[Figure] = []
+
+    def fig(name: str, value: float, unit: str, target: Target | None = None) -> None:
+        figures.append(Figure(bench, name, round(value, 3), unit, records, target))
+
+    try:
+        notes = measure(records, seed, fig)
+    except BenchError as error:
+        raise BenchError(str(error), figures) from None
+    return figures, notes
+
+
 def emit(figure: Figure, stream: TextIO | None = None) -> None:
     """Print `figure` as one JSON line."""
     out = stream or sys.stdout

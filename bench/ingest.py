@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import BenchError, ChildRun, Figure, Target, run_child
+from bench.harness import BenchError, ChildRun, Figure, Target, measured, run_child
 
 NAME = "ingest"
 DEFAULT_RECORDS = 1_000_000
@@ -101,18 +101,14 @@ def _dir_bytes(path: Path) -> int:
 
 def run(records: int = DEFAULT_RECORDS, seed: int = 0) -> tuple[list[Figure], list[str]]:
     """Generate, ingest, re-ingest; return the figures and notes for RESULTS.md."""
-    if records <= 0:
-        raise BenchError("--records must be positive")
-    figures: list[Figure] = []
+    return measured(NAME, records, seed, _measure)
 
-    def fig(name: str, value: float, unit: str, target: Target | None = None) -> None:
-        figures.append(Figure(NAME, name, round(value, 3), unit, records, target))
 
-    try:
-        notes = _measure(records, seed, fig)
-    except BenchError as error:
-        raise BenchError(str(error), figures) from None
-    return figures, notes
+def _memory_figures(fig: Callable[..., None], step: str, child: ChildRun) -> None:
+    """Peak memory of a step's process tree (the target), its largest process, its heap."""
+    fig(f"{step}_peak_memory_mb", child.peak_memory_bytes / _MB, "MB", PEAK_MB)
+    fig(f"{step}_peak_rss_largest_process_mb", child.peak_rss_bytes / _MB, "MB")
+    fig(f"{step}_peak_anonymous_memory_mb", child.peak_tree.anonymous / _MB, "MB")
 
 
 def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
@@ -122,20 +118,17 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         data_dir = work / "data"
         feed = work / "feed.jsonl"
         env = child_env(data_dir)
-        cli = CLI
         feed_lines = generate_feed(feed, records, seed, env, fig)
 
         first = _checked(
             "ipcredit index",
-            run_child([*cli, "index", "--defer-engine", str(feed)], env, work),
+            run_child([*CLI, "index", "--defer-engine", str(feed)], env, work),
             _OK_STATUSES,
         )
         fig("ingest_seconds", first.seconds, "s", INGEST_SECONDS)
         fig("ingest_records_per_second", round(records / first.seconds), "records/s")
         fig("ingest_lines_per_second", round(feed_lines / first.seconds), "lines/s")
-        fig("ingest_peak_memory_mb", first.peak_memory_bytes / _MB, "MB", PEAK_MB)
-        fig("ingest_peak_rss_largest_process_mb", first.peak_rss_bytes / _MB, "MB")
-        fig("ingest_peak_anonymous_memory_mb", first.peak_tree.anonymous / _MB, "MB")
+        _memory_figures(fig, "ingest", first)
         first_counts = parse_summary(first.stdout)
         fig("ingest_applied", first_counts.applied, "lines")
         fig("ingest_withdrawn", first_counts.withdrawn, "lines")
@@ -144,14 +137,12 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
 
         second = _checked(
             "ipcredit index (again)",
-            run_child([*cli, "index", "--defer-engine", str(feed)], env, work),
+            run_child([*CLI, "index", "--defer-engine", str(feed)], env, work),
             _OK_STATUSES,
         )
         fig("reingest_seconds", second.seconds, "s", REINGEST_SECONDS)
         fig("reingest_lines_per_second", round(feed_lines / second.seconds), "lines/s")
-        fig("reingest_peak_memory_mb", second.peak_memory_bytes / _MB, "MB", PEAK_MB)
-        fig("reingest_peak_rss_largest_process_mb", second.peak_rss_bytes / _MB, "MB")
-        fig("reingest_peak_anonymous_memory_mb", second.peak_tree.anonymous / _MB, "MB")
+        _memory_figures(fig, "reingest", second)
         second_counts = parse_summary(second.stdout)
         fig("reingest_applied", second_counts.applied, "lines", Target("==", 0))
         fig("reingest_unchanged", second_counts.unchanged, "lines")

@@ -1,9 +1,8 @@
-"""`ipcredit reindex` and `ipcredit purge`: rebuilding and pruning the embedded engine."""
+"""`ipcredit reindex`: rebuilding the embedded engine from the store of record."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from itertools import islice
 from pathlib import Path
 
@@ -53,11 +52,6 @@ def reindex_tantivy(
     for stale in stale_dirs(data_dir):  # left by a rebuild that was killed (the lock is ours)
         layout.remove_dir(stale)
     return written
-
-
-def purge(writer: TantivyWriter, day: date) -> int:
-    """Remove from the engine what no day from `day` on publishes (the store keeps it)."""
-    return writer.purge(day=day)
 
 
 def stale_dirs(data_dir: Path) -> list[Path]:
