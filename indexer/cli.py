@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SearchError as error:
         print(error.message, file=sys.stderr)
         return EXIT_USAGE if error.code != "ENGINE_UNAVAILABLE" else EXIT_FAILED
+    except BrokenPipeError:  # `ipcredit search … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return status
 
 

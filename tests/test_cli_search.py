@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from credit.search.query import FACET_NAMES
-from tests.conftest import FIXTURES, cli_env
+from tests.conftest import FIXTURES, RunCli, cli_env
 
 AS_OF = "2025-07-01"
 FULL_ID_NUMBER = "110105199003071239"
@@ -147,3 +147,21 @@ def test_show_of_an_individual_serves_only_the_masked_id_number(cli: Cli) -> Non
     for result in (text, as_json, found):
         assert FULL_ID_NUMBER not in result.stdout + result.stderr
         assert "199003071239" not in result.stdout + result.stderr
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(
+    tmp_path: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    assert run_cli("generate", "--records", "3000", "--out", feed).returncode == 0
+    assert run_cli("index", feed).returncode == 0
+    search = f"{sys.executable} -m indexer.cli search 有限公司 --size 100 --json"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{search} | head -c 1 >/dev/null"],
+        env=cli_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0
