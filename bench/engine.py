@@ -232,14 +232,15 @@ def probe(queries_path: Path) -> dict[str, Any]:
     """Open the engine from IPCREDIT_DATA_DIR, warm it up, time every query (ms)."""
     from credit import clock
     from credit.config import Settings
+    from credit.search.blocking import BlockingEngine
     from credit.search.query import SearchQuery
     from credit.search.tantivy_engine import TantivyEngine
 
     queries = orjson.loads(queries_path.read_bytes())
     day = clock.today()
     opened: list[float] = []
-    engine = _timed(opened, lambda: TantivyEngine(Settings.from_env().data_dir))
-    assert isinstance(engine, TantivyEngine)
+    engine = _timed(opened, lambda: BlockingEngine(TantivyEngine(Settings.from_env().data_dir)))
+    assert isinstance(engine, BlockingEngine)
 
     def search(text: str, size: int = 20) -> int:
         return engine.search_records(SearchQuery(text=text, size=size), day=day).total
@@ -425,7 +426,7 @@ def _notes(records: int, seed: int, day: str, build_status: int) -> list[str]:
         "data_dir_mb: every file under the data directory right after the build (store"
         " `store.sqlite3*` = store_mb, the current index directory = index_mb, lock files)",
         f"queries, as of {day} (`credit.clock.today()`), in one child `python -m bench.engine"
-        " QUERIES.json` that opens `TantivyEngine(data_dir)` like a serving process"
+        " QUERIES.json` that opens `BlockingEngine(TantivyEngine(data_dir))` like a serving process"
         f" (engine_open_ms), warms up with {WARM_UP} rounds of a common, a rare and a USCC"
         " query (not measured), then times each call with `time.perf_counter`;"
         " percentiles by `statistics.quantiles(n=100, method='inclusive')`",

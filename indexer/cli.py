@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import fcntl
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from credit import clock
 from credit.config import Settings
+from credit.search.engine import SearchEngine
 from credit.search.engines import open_reader, open_writer
 from credit.search.errors import SearchError
 from indexer.documents import DocumentBuilder
@@ -94,9 +96,27 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True)
     generate.set_defaults(run=run_generate)
 
-    demo = commands.add_parser("demo", help="生成并导入演示数据 (build the demo)")
+    serve = commands.add_parser("serve", help="启动门户网站与 API (serve the portal and API)")
+    _serving_options(serve)
+    serve.set_defaults(run=run_serve)
+
+    demo = commands.add_parser(
+        "demo", help="生成并导入演示数据，然后启动门户 (build and serve the demo)"
+    )
+    _serving_options(demo)
+    demo.add_argument(
+        "--no-serve", action="store_true", help="只生成并导入，不启动服务 (build only)"
+    )
     demo.set_defaults(run=run_demo)
     return parser
+
+
+def _serving_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--host", default="127.0.0.1", help="监听地址 (default 127.0.0.1)")
+    command.add_argument("--port", type=int, default=8000, help="端口 (default 8000)")
+    command.add_argument(
+        "--workers", type=int, default=1, help="工作进程数 (uvicorn workers, default 1)"
+    )
 
 
 @contextmanager
@@ -203,16 +223,33 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit search QUERY [--as-of DATE] [--json]`."""
     from indexer.lookup import print_search
 
-    engine = open_reader(settings)
-    return print_search(engine, args.query, args.as_of or clock.today(), args.json, args.size)
+    day = args.as_of or clock.today()
+    return _with_reader(
+        settings, lambda engine: print_search(engine, args.query, day, args.json, args.size)
+    )
 
 
 def run_show(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit show RECORD_ID [--as-of DATE] [--json]`."""
     from indexer.lookup import print_record
 
-    engine = open_reader(settings)
-    return print_record(engine, args.record_id, args.as_of or clock.today(), args.json)
+    day = args.as_of or clock.today()
+    return _with_reader(
+        settings, lambda engine: print_record(engine, args.record_id, day, args.json)
+    )
+
+
+def _with_reader(settings: Settings, read: Callable[[SearchEngine], Awaitable[int]]) -> int:
+    """Open the configured engine, run one read on it, close it; returns the exit status."""
+
+    async def run() -> int:
+        engine = open_reader(settings)
+        try:
+            return await read(engine)
+        finally:
+            await engine.close()
+
+    return asyncio.run(run())
 
 
 def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
@@ -269,10 +306,28 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     if status not in (EXIT_OK, EXIT_REJECTS):
         return status
     print()
-    print("演示数据已导入（全部为虚构数据）。可以这样检索：")
-    print("  .venv/bin/ipcredit search 有限公司")
-    print("  .venv/bin/ipcredit search shenzhen")
+    print("演示数据已导入（全部为虚构数据）。")
     print(f"数据目录：{settings.data_dir}（由 IPCREDIT_DATA_DIR 设置）")
+    if args.no_serve:
+        print("启动门户：ipcredit serve；在命令行检索：ipcredit search 有限公司")
+        return EXIT_OK
+    return run_serve(args, settings)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit serve`: the portal and the API under uvicorn."""
+    import uvicorn
+
+    print(f"门户地址 (portal)：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
+    uvicorn.run(
+        "portal.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        log_level="warning",
+    )
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from credit.service import DEMO_MARKER
 from indexer.generate import write_feed
 
 DEMO_RECORDS = 20_000
@@ -16,5 +17,5 @@ def build_demo(data_dir: Path) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     feed = data_dir / "demo-feed.jsonl"
     write_feed(feed, records=DEMO_RECORDS, cases=DEMO_CASES, seed=DEMO_SEED)
-    (data_dir / "DEMO").write_text("演示数据：全部为虚构数据。\n", encoding="utf-8")
+    (data_dir / DEMO_MARKER).write_text("演示数据：全部为虚构数据。\n", encoding="utf-8")
     return feed

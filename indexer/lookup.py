@@ -49,9 +49,9 @@ def record_lines(record: dict[str, Any]) -> list[str]:
     return [f"{label}：{value}" for label, value in rows if value]
 
 
-def print_search(engine: SearchEngine, text: str, day: date, as_json: bool, size: int) -> int:
+async def print_search(engine: SearchEngine, text: str, day: date, as_json: bool, size: int) -> int:
     """Print one page of a search; returns the exit status."""
-    page = engine.search_records(SearchQuery(text=text, size=size), day=day)
+    page = await engine.search_records(SearchQuery(text=text, size=size), day=day)
     if as_json:
         print(orjson.dumps(_page_json(page), option=orjson.OPT_INDENT_2).decode())
         return 0
@@ -69,9 +69,9 @@ def print_search(engine: SearchEngine, text: str, day: date, as_json: bool, size
     return 0
 
 
-def print_record(engine: SearchEngine, record_id: str, day: date, as_json: bool) -> int:
+async def print_record(engine: SearchEngine, record_id: str, day: date, as_json: bool) -> int:
     """Print one record if published on `day`; otherwise say it was not found."""
-    record = engine.get_record(record_id, day=day)
+    record = await engine.get_record(record_id, day=day)
     if record is None:
         print(f"未找到记录 {record_id}（截至 {day.isoformat()}）。")
         return 1

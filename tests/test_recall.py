@@ -21,7 +21,7 @@ import pytest
 
 from credit import text
 from credit.publication import Window, is_published
-from credit.search.engine import SearchEngine
+from credit.search.blocking import BlockingEngine
 from credit.search.query import SearchQuery
 from tests.engines import ENGINES, build_engine
 
@@ -56,7 +56,7 @@ UNPUBLISHED = set(BY_ID) - PUBLISHED
 @pytest.fixture(scope="module", params=ENGINES)
 def engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SearchEngine]:
+) -> Iterator[BlockingEngine]:
     name: str = request.param
     built = build_engine(name, RECORDS, tmp_path_factory.mktemp(f"recall-{name}"))
     yield built
@@ -96,7 +96,7 @@ def test_fixture_is_what_it_claims() -> None:
             assert any(ord(char) > 0xFF00 for char in q["query"]) or "(" in q["query"], q
 
 
-def test_recall_at_10(engine: SearchEngine) -> None:
+def test_recall_at_10(engine: BlockingEngine) -> None:
     misses: list[str] = []
     answers: dict[str, list[str]] = {}
     for q in QUERIES:
@@ -113,7 +113,7 @@ def test_recall_at_10(engine: SearchEngine) -> None:
     assert not misses, f"recall@{TOP} = {recall:.1%}; misses:\n" + "\n".join(misses)
 
 
-def test_no_unpublished_record_in_any_answer(engine: SearchEngine) -> None:
+def test_no_unpublished_record_in_any_answer(engine: BlockingEngine) -> None:
     leaks: dict[str, list[str]] = defaultdict(list)
     asked = [q["query"] for q in QUERIES]
     for rid in sorted(UNPUBLISHED):  # and everything that names the unpublished records
@@ -149,7 +149,7 @@ def test_no_unpublished_record_in_any_answer(engine: SearchEngine) -> None:
     assert not leaked, f"unpublished records served: {leaked}"
 
 
-def test_every_published_record_is_served(engine: SearchEngine) -> None:
+def test_every_published_record_is_served(engine: BlockingEngine) -> None:
     """The other half of the rule: nothing published is missing (ids, names, totals)."""
     page = engine.search_records(SearchQuery(size=100), day=DAY)
     assert page.total == len(PUBLISHED)

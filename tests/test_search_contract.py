@@ -1,6 +1,6 @@
 """The search-layer contract, run against every engine in `tests.engines.ENGINES`.
 
-Written against the `SearchEngine` interface only. Three corpora:
+Written against the `BlockingEngine` interface only. Three corpora:
 - the sample feed (`fixtures/samples/records.jsonl`) and its outcome table;
 - a seeded random corpus of a few hundred records, compared with a brute-force
   evaluation of the publication rule (`credit.publication.is_published`);
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from credit import regions, text
 from credit.publication import Window, is_published
-from credit.search.engine import SearchEngine
+from credit.search.blocking import BlockingEngine
 from credit.search.errors import BadCursor, InvalidUscc, PagingTooDeep, QueryTooLong
 from credit.search.query import (
     MAX_QUERY_CHARS,
@@ -50,7 +50,9 @@ def engine_name(request: pytest.FixtureRequest) -> str:
     return name
 
 
-def _built(name: str, lines: Sequence[Any], tmp: pytest.TempPathFactory) -> Iterator[SearchEngine]:
+def _built(
+    name: str, lines: Sequence[Any], tmp: pytest.TempPathFactory
+) -> Iterator[BlockingEngine]:
     engine = build_engine(name, lines, tmp.mktemp(name))
     yield engine
     engine.close()
@@ -64,7 +66,7 @@ def facet_dict(values: list[FacetValue]) -> dict[str, int]:
     return {value.value: value.count for value in values}
 
 
-def search(engine: SearchEngine, q: str = "", day: date = AS_OF, **kw: Any) -> SearchPage:
+def search(engine: BlockingEngine, q: str = "", day: date = AS_OF, **kw: Any) -> SearchPage:
     return engine.search_records(SearchQuery(text=q, size=kw.pop("size", 100), **kw), day=day)
 
 
@@ -91,7 +93,7 @@ UNPUBLISHED_SAMPLES = {
 @pytest.fixture(scope="module")
 def samples_engine(
     engine_name: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SearchEngine]:
+) -> Iterator[BlockingEngine]:
     yield from _built(engine_name, SAMPLE_LINES, tmp_path_factory)
 
 
@@ -111,11 +113,11 @@ def _published_sample_lines() -> list[str]:
 @pytest.fixture(scope="module")
 def published_only_engine(
     engine_name: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SearchEngine]:
+) -> Iterator[BlockingEngine]:
     yield from _built(engine_name, _published_sample_lines(), tmp_path_factory)
 
 
-def test_samples_published_on_the_day(samples_engine: SearchEngine) -> None:
+def test_samples_published_on_the_day(samples_engine: BlockingEngine) -> None:
     for record_id in PUBLISHED_SAMPLES:
         record = samples_engine.get_record(record_id, day=AS_OF)
         assert record is not None, record_id
@@ -140,7 +142,7 @@ def test_samples_published_on_the_day(samples_engine: SearchEngine) -> None:
 
 @pytest.mark.parametrize(("record_id", "name"), sorted(UNPUBLISHED_SAMPLES.items()))
 def test_samples_not_published_are_absent(
-    samples_engine: SearchEngine, record_id: str, name: str
+    samples_engine: BlockingEngine, record_id: str, name: str
 ) -> None:
     assert samples_engine.get_record(record_id, day=AS_OF) is None
     hits = set(ids(search(samples_engine, name)))
@@ -152,14 +154,14 @@ def test_samples_not_published_are_absent(
         assert candidate.record["record_id"] != record_id
 
 
-def test_newer_version_wins_and_older_is_ignored(samples_engine: SearchEngine) -> None:
+def test_newer_version_wins_and_older_is_ignored(samples_engine: BlockingEngine) -> None:
     record = samples_engine.get_record("CNIPA-2025-0002", day=AS_OF)
     assert record is not None
     assert record["subject_name"] == "广州市恒远贸易有限公司"
     assert search(samples_engine, "旧版本").total == 0
 
 
-def test_former_name_finds_the_record(samples_engine: SearchEngine) -> None:
+def test_former_name_finds_the_record(samples_engine: BlockingEngine) -> None:
     page = search(samples_engine, "广州市恒远商贸有限公司")
     assert ids(page)[:1] == ["CNIPA-2025-0002"]
     candidates = samples_engine.find_candidates(
@@ -171,7 +173,7 @@ def test_former_name_finds_the_record(samples_engine: SearchEngine) -> None:
 
 
 @pytest.mark.parametrize("query", ["东莞 长安 精工", "東莞", "東莞市（長安）精工模具有限公司"])
-def test_traditional_and_spaced_queries(samples_engine: SearchEngine, query: str) -> None:
+def test_traditional_and_spaced_queries(samples_engine: BlockingEngine, query: str) -> None:
     assert ids(search(samples_engine, query)) == ["CNIPA-2025-0120"]
 
 
@@ -185,7 +187,9 @@ def test_traditional_and_spaced_queries(samples_engine: SearchEngine, query: str
         (date(2025, 11, 1), False),
     ],
 )
-def test_scheduled_record_window(samples_engine: SearchEngine, day: date, published: bool) -> None:
+def test_scheduled_record_window(
+    samples_engine: BlockingEngine, day: date, published: bool
+) -> None:
     record_id = "CNIPA-2025-0090"
     assert (samples_engine.get_record(record_id, day=day) is not None) is published
     assert (record_id in ids(search(samples_engine, "成都蜀光电子", day=day))) is published
@@ -196,7 +200,7 @@ def test_scheduled_record_window(samples_engine: SearchEngine, day: date, publis
     assert ("minor" in facet_dict(counts["severity"])) is published
 
 
-def test_repaired_record_gone_good_credit_stays(samples_engine: SearchEngine) -> None:
+def test_repaired_record_gone_good_credit_stays(samples_engine: BlockingEngine) -> None:
     assert samples_engine.get_record("CNIPA-2024-0033", day=AS_OF) is None
     assert samples_engine.get_record("CNIPA-GC-2024-0009", day=AS_OF) is not None
     # The day before the delisting it was still published; from that day on it is not.
@@ -206,7 +210,7 @@ def test_repaired_record_gone_good_credit_stays(samples_engine: SearchEngine) ->
     assert ids(search(samples_engine, "未补交申报材料")) == []
 
 
-def test_entity_has_only_published_records(samples_engine: SearchEngine) -> None:
+def test_entity_has_only_published_records(samples_engine: BlockingEngine) -> None:
     entity = samples_engine.get_entity("91110108MA01XY2W4T", day=AS_OF)
     assert entity is not None
     assert [r["record_id"] for r in entity.records] == ["CNIPA-GC-2024-0009"]
@@ -222,7 +226,7 @@ def test_entity_has_only_published_records(samples_engine: SearchEngine) -> None
     assert ids(search(samples_engine, "9111 0108 ma01 xy2w 4t")) == ["CNIPA-GC-2024-0009"]
 
 
-def test_individual_is_masked(samples_engine: SearchEngine) -> None:
+def test_individual_is_masked(samples_engine: BlockingEngine) -> None:
     record = samples_engine.get_record("CNIPA-2025-0101", day=AS_OF)
     assert record is not None
     assert record["id_number_masked"] == "110105********1239"
@@ -238,7 +242,7 @@ def test_individual_is_masked(samples_engine: SearchEngine) -> None:
     assert search(samples_engine, "13800138000").total == 0
 
 
-def test_withdrawn_and_rejected_are_absent(samples_engine: SearchEngine) -> None:
+def test_withdrawn_and_rejected_are_absent(samples_engine: BlockingEngine) -> None:
     for record_id in ("CNIPA-2025-0130", "CNIPA-2025-0140", "CNIPA-2025-0150"):
         for day in (AS_OF, date(2025, 5, 20), date(2025, 12, 1)):
             assert samples_engine.get_record(record_id, day=day) is None
@@ -246,7 +250,7 @@ def test_withdrawn_and_rejected_are_absent(samples_engine: SearchEngine) -> None
     assert search(samples_engine, "南京宁安机械", day=date(2025, 5, 25)).total == 0
 
 
-def _answers(engine: SearchEngine) -> dict[str, Any]:
+def _answers(engine: BlockingEngine) -> dict[str, Any]:
     """Everything the public can learn from the engine about the sample subjects."""
     queries = [
         "",
@@ -291,7 +295,7 @@ def _answers(engine: SearchEngine) -> dict[str, Any]:
 
 
 def test_unpublished_answers_like_never_existed(
-    samples_engine: SearchEngine, published_only_engine: SearchEngine
+    samples_engine: BlockingEngine, published_only_engine: BlockingEngine
 ) -> None:
     with_unpublished = _answers(samples_engine)
     without = _answers(published_only_engine)
@@ -327,11 +331,11 @@ MISC_LINES: list[dict[str, Any]] = [
 @pytest.fixture(scope="module")
 def misc_engine(
     engine_name: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SearchEngine]:
+) -> Iterator[BlockingEngine]:
     yield from _built(engine_name, MISC_LINES, tmp_path_factory)
 
 
-def test_query_length_limit(misc_engine: SearchEngine) -> None:
+def test_query_length_limit(misc_engine: BlockingEngine) -> None:
     base = "蓝鲸网络科技有限公司"
     longest = (base * 10)[:MAX_QUERY_CHARS]
     assert len(longest) == MAX_QUERY_CHARS
@@ -343,7 +347,7 @@ def test_query_length_limit(misc_engine: SearchEngine) -> None:
         search(misc_engine, "a" * (MAX_QUERY_CHARS + 1))
 
 
-def test_invalid_uscc_query(misc_engine: SearchEngine) -> None:
+def test_invalid_uscc_query(misc_engine: BlockingEngine) -> None:
     valid = "91440300MA5F0A1B2N"
     assert ids(search(misc_engine, valid)) == ["XSS-1"]
     wrong = valid[:17] + next(c for c in ALPHABET if c != valid[17])
@@ -355,7 +359,7 @@ def test_invalid_uscc_query(misc_engine: SearchEngine) -> None:
 
 
 @pytest.mark.parametrize("query", ["alert", "script", "蓝鲸网络", "虚假材料"])
-def test_highlights_are_escaped(misc_engine: SearchEngine, query: str) -> None:
+def test_highlights_are_escaped(misc_engine: BlockingEngine, query: str) -> None:
     page = search(misc_engine, query)
     assert ids(page) == ["XSS-1"]
     highlights = page.hits[0].highlights
@@ -376,7 +380,7 @@ def test_highlights_are_escaped(misc_engine: SearchEngine, query: str) -> None:
             ) in text.normalize(html.unescape(marked))
 
 
-def test_cursor_validation(misc_engine: SearchEngine) -> None:
+def test_cursor_validation(misc_engine: BlockingEngine) -> None:
     with pytest.raises(PagingTooDeep):
         misc_engine.search_records(SearchQuery(size=20, cursor=encode_cursor(9_995)), day=AS_OF)
     fine = misc_engine.search_records(SearchQuery(size=20, cursor=encode_cursor(9_980)), day=AS_OF)
@@ -650,7 +654,7 @@ def oracle_counts(bodies: Sequence[dict[str, Any]], by: Sequence[str]) -> dict[s
 @pytest.fixture(scope="module")
 def corpus_engine(
     engine_name: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SearchEngine]:
+) -> Iterator[BlockingEngine]:
     yield from _built(engine_name, CORPUS.lines, tmp_path_factory)
 
 
@@ -705,7 +709,7 @@ def test_corpus_is_varied() -> None:
 @PROPERTY_SETTINGS
 @given(day=days, query=queries, flt=filters, sort=st.sampled_from(["relevance", "newest"]))
 def test_search_matches_brute_force(
-    corpus_engine: SearchEngine, day: date, query: str, flt: RecordFilter, sort: Sort
+    corpus_engine: BlockingEngine, day: date, query: str, flt: RecordFilter, sort: Sort
 ) -> None:
     expected = {
         k: b
@@ -729,7 +733,9 @@ def test_search_matches_brute_force(
 
 @PROPERTY_SETTINGS
 @given(day=days, sample=st.lists(st.sampled_from(sorted(CORPUS.final)), max_size=15))
-def test_reads_match_brute_force(corpus_engine: SearchEngine, day: date, sample: list[str]) -> None:
+def test_reads_match_brute_force(
+    corpus_engine: BlockingEngine, day: date, sample: list[str]
+) -> None:
     published = oracle_published(day)
     asked = [*CORPUS.final, "R-9999", *(line["record_id"] for line in CORPUS.lines)]
     assert corpus_engine.published_record_ids(asked, day=day) == published.keys()
@@ -765,7 +771,7 @@ def test_reads_match_brute_force(corpus_engine: SearchEngine, day: date, sample:
 
 @PROPERTY_SETTINGS
 @given(day=days, name=st.sampled_from([*CORPUS.names, "深圳市不存在科技有限公司"]))
-def test_candidates_match_brute_force(corpus_engine: SearchEngine, day: date, name: str) -> None:
+def test_candidates_match_brute_force(corpus_engine: BlockingEngine, day: date, name: str) -> None:
     published = oracle_published(day)
     key = text.normalize_name(name)
     by_name = {k for k, b in published.items() if text.normalize_name(b["subject_name"]) == key}
@@ -787,7 +793,7 @@ def test_candidates_match_brute_force(corpus_engine: SearchEngine, day: date, na
 # === paging ================================================================================
 
 
-def _all_pages(engine: SearchEngine, query: str, sort: Sort, day: date) -> tuple[list[str], int]:
+def _all_pages(engine: BlockingEngine, query: str, sort: Sort, day: date) -> tuple[list[str], int]:
     seen: list[str] = []
     cursor: str | None = None
     totals = set()
@@ -813,7 +819,7 @@ def _commonest(words: Sequence[str], day: date) -> str:
 @pytest.mark.parametrize("words", [[""], MARKERS, WORDS], ids=["browse", "reason", "name"])
 @pytest.mark.parametrize("day", [date(2023, 3, 1), AS_OF])
 def test_paging_visits_every_hit_once(
-    corpus_engine: SearchEngine, sort: Sort, words: list[str], day: date
+    corpus_engine: BlockingEngine, sort: Sort, words: list[str], day: date
 ) -> None:
     query = _commonest(words, day)
     expected = {k for k, b in oracle_published(day).items() if oracle_text(b, query)}

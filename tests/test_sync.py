@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from credit.search import tantivy_layout as layout
+from credit.search.blocking import BlockingEngine
 from credit.search.query import CaseQuery, SearchQuery
 from credit.search.tantivy_engine import TantivyEngine, TantivyWriter
 from indexer import sync as sync_module
@@ -18,6 +19,7 @@ from indexer.documents import DocumentBuilder
 from indexer.ingest import ingest_feed
 from indexer.store import Store
 from indexer.sync import sync
+from tests.engines import reload_now
 from tests.test_models import CASE, GOOD, RECORD
 
 DAY = date(2025, 7, 1)
@@ -62,7 +64,7 @@ def record(record_id: str, name: str, **changes: Any) -> dict[str, Any]:
     return {**RECORD, "record_id": record_id, "subject_name": name, **changes}
 
 
-def ids(engine: TantivyEngine, text: str, day: date = DAY) -> list[str]:
+def ids(engine: BlockingEngine, text: str, day: date = DAY) -> list[str]:
     page = engine.search_records(SearchQuery(text=text, size=100), day=day)
     assert page.total == len(page.hits)
     return sorted(hit.id for hit in page.hits)
@@ -77,7 +79,7 @@ def test_sync_adds_everything_the_store_has_and_labels_the_version(rig: Rig) -> 
     )
     assert rig.writer.synced_version() == 0
     assert rig.sync() == 4
-    engine = TantivyEngine(rig.data_dir)
+    engine = BlockingEngine(TantivyEngine(rig.data_dir))
     assert engine.data_version() == rig.store.data_version == rig.writer.synced_version() == 1
     assert ids(engine, "有限公司") == ["S-1", "S-2", "S-3"]
     body = engine.get_record("S-2", day=DAY)
@@ -88,7 +90,7 @@ def test_sync_adds_everything_the_store_has_and_labels_the_version(rig: Rig) -> 
 def test_an_update_replaces_the_old_version(rig: Rig) -> None:
     rig.ingest(record("U-1", "深圳市旧名称科技有限公司", reason="提交非正常专利申请若干件。"))
     rig.sync()
-    engine = TantivyEngine(rig.data_dir)
+    engine = BlockingEngine(TantivyEngine(rig.data_dir))
     assert ids(engine, "旧名称") == ["U-1"]
 
     rig.ingest(
@@ -100,9 +102,9 @@ def test_an_update_replaces_the_old_version(rig: Rig) -> None:
         )
     )
     assert rig.sync() == 1
-    fresh = TantivyEngine(rig.data_dir)
+    fresh = BlockingEngine(TantivyEngine(rig.data_dir))
     for reader in (engine, fresh):
-        reader._checked = 0.0  # do not wait for the reload interval
+        reload_now(reader)  # do not wait for the reload interval
         assert ids(reader, "新名称") == ["U-1"]
         assert ids(reader, "抢注商标") == ["U-1"]
         assert ids(reader, "旧名称") == []
@@ -126,7 +128,7 @@ def test_a_window_change_is_applied(rig: Rig) -> None:
         )
     )
     rig.sync()
-    engine = TantivyEngine(rig.data_dir)
+    engine = BlockingEngine(TantivyEngine(rig.data_dir))
     assert engine.get_record("W-1", day=date(2025, 6, 30)) is not None
     assert engine.get_record("W-1", day=DAY) is None
     assert ids(engine, "窗口") == []
@@ -138,7 +140,7 @@ def test_a_withdrawal_removes_the_record_and_the_case(rig: Rig) -> None:
         record("X-1", "深圳市撤回科技有限公司"), record("X-2", "深圳市保留科技有限公司"), CASE
     )
     rig.sync()
-    engine = TantivyEngine(rig.data_dir)
+    engine = BlockingEngine(TantivyEngine(rig.data_dir))
     assert ids(engine, "有限公司") == ["X-1", "X-2"]
 
     rig.ingest(
@@ -146,7 +148,7 @@ def test_a_withdrawal_removes_the_record_and_the_case(rig: Rig) -> None:
         {"op": "withdraw", "case_id": "CASE-1", "updated_at": "2025-05-01T00:00:00+08:00"},
     )
     assert rig.sync() == 2
-    engine._checked = 0.0
+    reload_now(engine)
     for day in (date(2025, 3, 10), DAY, date(2026, 3, 9)):
         assert engine.get_record("X-1", day=day) is None
     assert ids(engine, "有限公司") == ["X-2"]
@@ -165,14 +167,14 @@ def test_sync_is_idempotent(rig: Rig) -> None:
     assert rig.sync() == 0
     assert (state.read_bytes(), state.stat().st_mtime_ns) == before
 
-    engine = TantivyEngine(rig.data_dir)
+    engine = BlockingEngine(TantivyEngine(rig.data_dir))
     assert engine.data_version() == rig.store.data_version == 2
     answers = (ids(engine, "有限公司"), ids(engine, "幂等"), engine.get_record("I-1", day=DAY))
 
     # A crash after an engine commit but before its label: the next sync applies again.
     layout.write_state(rig.writer.directory, 0)
     assert rig.sync() == 2
-    again = TantivyEngine(rig.data_dir)
+    again = BlockingEngine(TantivyEngine(rig.data_dir))
     assert again.data_version() == rig.store.data_version
     assert (ids(again, "有限公司"), ids(again, "幂等"), again.get_record("I-1", day=DAY)) == answers
     assert answers[0] == ["I-1", "I-2"]
@@ -198,7 +200,7 @@ def test_a_long_catch_up_commits_in_chunks_and_labels_the_end(
     monkeypatch.setattr(rig.writer, "apply", spy)
     assert rig.sync() == 6
     assert labels == [0, 0, 0, 2]  # records in chunks of 2, 2 and 1, then the case
-    engine = TantivyEngine(rig.data_dir)
+    engine = BlockingEngine(TantivyEngine(rig.data_dir))
     assert ids(engine, "有限公司") == ["C-1", "C-2", "C-3", "C-4"]
     assert engine.get_case("CASE-9", day=DAY) is not None
     assert engine.data_version() == 2

@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import pytest
 
 from credit import clock
 from credit.search import tantivy_layout as layout
+from credit.search.blocking import BlockingEngine
 from credit.search.errors import EngineUnavailable
 from credit.search.query import CaseQuery, RecordFilter, SearchQuery
 from credit.search.tantivy_engine import TantivyEngine, TantivyWriter
@@ -30,6 +31,7 @@ from indexer.rebuild import reindex_tantivy, stale_dirs
 from indexer.store import Store
 from indexer.sync import sync
 from tests.conftest import RunCli
+from tests.engines import reload_now
 from tests.test_models import GOOD, RECORD
 
 AS_OF = date(2025, 7, 1)
@@ -61,7 +63,7 @@ def record(record_id: str, name: str, **changes: Any) -> dict[str, Any]:
     return {**RECORD, "record_id": record_id, "subject_name": name, **changes}
 
 
-def answers(engine: TantivyEngine) -> dict[str, Any]:
+def answers(engine: BlockingEngine) -> dict[str, Any]:
     """Everything a reader answers about the samples, on several days (scores left out)."""
     seen: dict[str, Any] = {}
     for day in DAYS:
@@ -127,7 +129,7 @@ def store_version(data_dir: Path) -> int:
 def test_a_running_reader_sees_a_new_record_and_a_delisting_within_one_second(
     indexed: Path, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    engine = TantivyEngine(indexed)
+    engine = BlockingEngine(TantivyEngine(indexed))
     assert engine.get_record("FRESH-1", day=AS_OF) is None
     assert engine.search_records(SearchQuery(text="新鲜"), day=AS_OF).total == 0
     name = "深圳市新鲜测试科技有限公司"
@@ -167,9 +169,9 @@ def test_reindex_switches_to_a_new_directory_with_identical_answers(
 ) -> None:
     old_dir = layout.current_dir(indexed)
     assert old_dir is not None
-    before = answers(TantivyEngine(indexed))
+    before = answers(BlockingEngine(TantivyEngine(indexed)))
     cli_before = run_cli("search", "有限公司", "--as-of", AS_OF.isoformat(), "--json")
-    reader = TantivyEngine(indexed)  # opened before the rebuild, like a portal node
+    reader = BlockingEngine(TantivyEngine(indexed))  # opened before the rebuild, like a portal node
     assert answers(reader) == before
     killed = indexed / "index-20000101000000-0"  # what a rebuild killed with SIGKILL leaves
     (killed / "records").mkdir(parents=True)
@@ -182,7 +184,10 @@ def test_reindex_switches_to_a_new_directory_with_identical_answers(
     assert new_dir is not None and new_dir != old_dir
     # The reader opened before reopens on the new directory by itself.
     reopened = wait_until(
-        lambda: reader.data_version() > 0 and reader._directory == new_dir, reindexed
+        lambda: (
+            reader.data_version() > 0 and cast(TantivyEngine, reader.engine)._directory == new_dir
+        ),
+        reindexed,
     )
     assert reopened <= FRESHNESS_SECONDS
     assert (indexed / layout.LINK).is_symlink()
@@ -191,7 +196,7 @@ def test_reindex_switches_to_a_new_directory_with_identical_answers(
     assert not list(indexed.glob(f".{layout.LINK}.*"))
     assert layout.read_state(new_dir) == store_version(indexed)
 
-    assert answers(TantivyEngine(indexed)) == before
+    assert answers(BlockingEngine(TantivyEngine(indexed))) == before
     cli_after = run_cli("search", "有限公司", "--as-of", AS_OF.isoformat(), "--json")
     assert cli_after.returncode == 0
     assert orjson.loads(cli_after.stdout) == orjson.loads(cli_before.stdout)
@@ -239,7 +244,7 @@ def test_a_failed_reindex_leaves_the_old_index_serving(
 ) -> None:
     old_dir = layout.current_dir(indexed)
     assert old_dir is not None
-    reader = TantivyEngine(indexed)
+    reader = BlockingEngine(TantivyEngine(indexed))
     before = answers(reader)
     monkeypatch.setattr(rebuild, "CHUNK", 2)  # commits in the new directory before the failure
 
@@ -256,9 +261,9 @@ def test_a_failed_reindex_leaves_the_old_index_serving(
     assert index_dirs(indexed) == [old_dir]
     assert stale_dirs(indexed) == []
     assert not list(indexed.glob(f".{layout.LINK}.*"))
-    reader._checked = 0.0
+    reload_now(reader)
     assert answers(reader) == before
-    assert answers(TantivyEngine(indexed)) == before
+    assert answers(BlockingEngine(TantivyEngine(indexed))) == before
 
     # The next rebuild succeeds and answers alike.
     good = Store(indexed / "store.sqlite3")
@@ -266,7 +271,7 @@ def test_a_failed_reindex_leaves_the_old_index_serving(
         assert reindex_tantivy(good, indexed, builder) == good.count_records()
     good.close()
     assert index_dirs(indexed) == [layout.current_dir(indexed)]
-    assert answers(TantivyEngine(indexed)) == before
+    assert answers(BlockingEngine(TantivyEngine(indexed))) == before
 
 
 # -- the engine behind the store ---------------------------------------------------------
@@ -275,13 +280,13 @@ def test_a_failed_reindex_leaves_the_old_index_serving(
 def test_a_lost_index_is_rebuilt_by_the_next_index_run(
     indexed: Path, samples: Path, run_cli: RunCli
 ) -> None:
-    before = answers(TantivyEngine(indexed))
+    before = answers(BlockingEngine(TantivyEngine(indexed)))
     current = layout.current_dir(indexed)
     assert current is not None
     shutil.rmtree(current)
     (indexed / layout.LINK).unlink()
     with pytest.raises(EngineUnavailable):
-        TantivyEngine(indexed)
+        BlockingEngine(TantivyEngine(indexed))
     lost = run_cli("search", "创明", "--as-of", AS_OF.isoformat())
     assert lost.returncode == 1 and "ipcredit index" in lost.stderr
 
@@ -289,7 +294,7 @@ def test_a_lost_index_is_rebuilt_by_the_next_index_run(
     assert result.returncode == 3, result.stderr
     assert "正在补齐" in result.stderr
     assert "applied 0, unchanged 11" in result.stdout
-    engine = TantivyEngine(indexed)
+    engine = BlockingEngine(TantivyEngine(indexed))
     assert engine.data_version() == store_version(indexed)
     assert answers(engine) == before
     found = run_cli("search", "创明", "--as-of", AS_OF.isoformat())
@@ -327,7 +332,7 @@ def test_changes_committed_to_the_store_without_sync_are_caught_up(
     assert (result.counts.applied, result.counts.withdrawn) == (2, 1)
     store.close()
 
-    engine = TantivyEngine(indexed)
+    engine = BlockingEngine(TantivyEngine(indexed))
     assert engine.data_version() < store_version(indexed)
     assert engine.get_record("CNIPA-2025-0001", day=AS_OF) is not None
     assert engine.get_record("LATE-1", day=AS_OF) is None
@@ -404,7 +409,7 @@ def test_purge_removes_what_is_never_published_again(data_dir: Path) -> None:
     writer = TantivyWriter.for_data_dir(data_dir)
     with DocumentBuilder(processes=1) as builder:
         sync(store, writer, builder)
-    reader = TantivyEngine(data_dir)
+    reader = BlockingEngine(TantivyEngine(data_dir))
     for record_id, on in published_on.items():
         assert reader.get_record(record_id, day=on) is not None, record_id
 
@@ -417,7 +422,7 @@ def test_purge_removes_what_is_never_published_again(data_dir: Path) -> None:
         return all(reader.get_record(r, day=published_on[r]) is None for r in removed)
 
     assert wait_until(purged_everywhere, returned) <= FRESHNESS_SECONDS
-    for engine in (reader, TantivyEngine(data_dir)):
+    for engine in (reader, BlockingEngine(TantivyEngine(data_dir))):
         for record_id, on in published_on.items():
             found = engine.get_record(record_id, day=on)
             assert (found is None) == (record_id in removed), record_id
@@ -483,14 +488,14 @@ def test_ipcredit_purge_uses_today(data_dir: Path, tmp_path: Path, run_cli: RunC
         "Q-FUTURE": today + timedelta(days=30),
         "Q-GOOD": today,
     }
-    engine = TantivyEngine(data_dir)
+    engine = BlockingEngine(TantivyEngine(data_dir))
     for record_id, on in probe.items():
         assert engine.get_record(record_id, day=on) is not None, record_id
 
     purged = run_cli("purge")
     assert purged.returncode == 0, purged.stderr
     assert "移除 2 条" in purged.stdout
-    fresh = TantivyEngine(data_dir)
+    fresh = BlockingEngine(TantivyEngine(data_dir))
     for record_id, on in probe.items():
         gone = record_id in {"Q-EXPIRED", "Q-DELISTED"}
         assert (fresh.get_record(record_id, day=on) is None) == gone, record_id

@@ -26,49 +26,55 @@ Document = dict[str, Any]
 
 
 class SearchEngine(Protocol):
-    """Reads under the publication rule: a record not published on `day` does not exist."""
+    """Reads under the publication rule: a record not published on `day` does not exist.
 
-    def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
+    Every read is a coroutine: the portal and the API await it; the embedded engine runs
+    in worker threads, the Elasticsearch engine on the async client.
+    """
+
+    async def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
         """Hits, total and facets of a record search."""
         ...
 
-    def get_record(self, record_id: str, *, day: date) -> Body | None:
+    async def get_record(self, record_id: str, *, day: date) -> Body | None:
         """One record, or None when unknown or not published on `day`."""
         ...
 
-    def get_entity(self, uscc: str, *, day: date) -> Entity | None:
+    async def get_entity(self, uscc: str, *, day: date) -> Entity | None:
         """Every record of one USCC published on `day`; None when there is none."""
         ...
 
-    def find_candidates(
+    async def find_candidates(
         self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
     ) -> list[Candidate]:
         """Screening: records matching by USCC, exact name, former name, or a similar name."""
         ...
 
-    def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
+    async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
         """Which of these records are published on `day` (for links from cases)."""
         ...
 
-    def count_records(
+    async def count_records(
         self, *, day: date, by: Sequence[str], filter: RecordFilter | None = None
     ) -> dict[str, list[FacetValue]]:
         """Counts of records published on `day`, by each named field (statistics)."""
         ...
 
-    def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
+    async def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
         """Typical cases published by `day`."""
         ...
 
-    def get_case(self, case_id: str, *, day: date) -> Body | None:
+    async def get_case(self, case_id: str, *, day: date) -> Body | None:
         """One typical case, or None."""
         ...
 
-    def data_version(self) -> int:
+    async def data_version(self) -> int:
         """The store's data version the engine reflects."""
         ...
 
-    def close(self) -> None: ...
+    async def close(self) -> None:
+        """Release connections."""
+        ...
 
 
 class EngineWriter(Protocol):

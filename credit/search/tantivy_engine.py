@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -36,6 +37,7 @@ from credit.search.query import (
     decode_cursor,
     next_cursor,
 )
+from credit.search.threads import in_thread
 
 RELOAD_CHECK_SECONDS = 0.2
 ENTITY_LIMIT = 1_000
@@ -54,6 +56,7 @@ class TantivyEngine:
         self._directory: Path | None = None
         self._checked = 0.0
         self._state_mtime = 0
+        self._reload_lock = threading.Lock()
         self._open()
 
     # -- freshness -----------------------------------------------------------------------
@@ -73,7 +76,12 @@ class TantivyEngine:
         now = time.monotonic()
         if now - self._checked < RELOAD_CHECK_SECONDS:
             return
-        self._checked = now
+        with self._reload_lock:
+            if now - self._checked >= RELOAD_CHECK_SECONDS:
+                self._checked = now
+                self._reload()
+
+    def _reload(self) -> None:
         directory = layout.current_dir(self.data_dir)
         if directory != self._directory:
             self._open()
@@ -86,15 +94,17 @@ class TantivyEngine:
             self._version = layout.read_state(directory)
             self._state_mtime = mtime
 
+    @in_thread
     def data_version(self) -> int:
         self._fresh()
         return self._version
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Nothing to release: tantivy closes with the objects."""
 
     # -- records -------------------------------------------------------------------------
 
+    @in_thread
     def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
         size = check_size(query.size)
         offset = decode_cursor(query.cursor, size)
@@ -113,11 +123,13 @@ class TantivyEngine:
             day,
         )
 
+    @in_thread
     def get_record(self, record_id: str, *, day: date) -> Body | None:
         self._fresh()
         found = self._published(day, "id", [record_id], limit=1)
         return found[0] if found else None
 
+    @in_thread
     def get_entity(self, uscc: str, *, day: date) -> Entity | None:
         self._fresh()
         records = self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT, newest=True)
@@ -134,6 +146,7 @@ class TantivyEngine:
             records=records,
         )
 
+    @in_thread
     def find_candidates(
         self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
     ) -> list[Candidate]:
@@ -159,6 +172,7 @@ class TantivyEngine:
                     add("SIMILAR_NAME", [_body(searcher, address)], score)
         return list(found.values())
 
+    @in_thread
     def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
         if not record_ids:
             return set()
@@ -166,6 +180,7 @@ class TantivyEngine:
         found = self._published(day, "id", list(record_ids), limit=len(record_ids))
         return {str(record["record_id"]) for record in found}
 
+    @in_thread
     def count_records(
         self, *, day: date, by: Sequence[str], filter: RecordFilter | None = None
     ) -> dict[str, list[FacetValue]]:
@@ -191,6 +206,7 @@ class TantivyEngine:
 
     # -- cases ---------------------------------------------------------------------------
 
+    @in_thread
     def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
         size = check_size(query.size)
         offset = decode_cursor(query.cursor, size)
@@ -208,6 +224,7 @@ class TantivyEngine:
             day,
         )
 
+    @in_thread
     def get_case(self, case_id: str, *, day: date) -> Body | None:
         self._fresh()
         q = Query.boolean_query(

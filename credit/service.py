@@ -1,0 +1,58 @@
+"""What a serving process reads through: its settings, the engine, and the day it serves."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from credit import clock
+from credit.config import Settings
+from credit.search.engine import SearchEngine
+from credit.search.engines import open_reader
+from credit.search.errors import EngineUnavailable
+
+DEMO_MARKER = "DEMO"
+REOPEN_SECONDS = 1.0
+
+
+class Service:
+    """Shared by the portal and the API; one per process.
+
+    The engine is opened on first use. When it cannot be opened (no index yet, cluster
+    unreachable) every read raises `EngineUnavailable`, and the next read after
+    `REOPEN_SECONDS` tries again, so the process recovers by itself.
+    """
+
+    def __init__(self, settings: Settings, engine: SearchEngine | None = None) -> None:
+        self.settings = settings
+        self._engine = engine
+        self._failed_at = 0.0
+        self._failure: EngineUnavailable | None = None
+
+    async def engine(self) -> SearchEngine:
+        """The engine, or EngineUnavailable with a message for the public."""
+        if self._engine is not None:
+            return self._engine
+        if self._failure and time.monotonic() - self._failed_at < REOPEN_SECONDS:
+            raise self._failure
+        try:
+            self._engine = open_reader(self.settings)
+        except EngineUnavailable as failure:
+            self._failure, self._failed_at = failure, time.monotonic()
+            raise
+        self._failure = None
+        return self._engine
+
+    def today(self) -> date:
+        """The day served: today in Asia/Shanghai (settable in tests through `credit.clock`)."""
+        return clock.today()
+
+    @property
+    def is_demo(self) -> bool:
+        """Serving the fictional demo data set (`ipcredit demo` marks its data directory)."""
+        return (self.settings.data_dir / DEMO_MARKER).exists()
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            await self._engine.close()
+            self._engine = None

@@ -1,0 +1,45 @@
+"""The Starlette application: the portal pages, `/graphql`, `/healthz` and `/static`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from api.app import graphql_app
+from credit.config import Settings
+from credit.service import Service
+from portal import pages
+from portal.errors import EXCEPTION_HANDLERS
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(service: Service) -> Starlette:
+    """The whole public site over one `Service`."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await service.close()
+
+    app = Starlette(
+        routes=[
+            *pages.routes(),
+            Route("/graphql", graphql_app(service), methods=["GET", "POST"]),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    return app
+
+
+def app_from_env() -> Starlette:
+    """The app configured from `IPCREDIT_*` variables (uvicorn's `--factory` entry point)."""
+    return create_app(Service(Settings.from_env()))
