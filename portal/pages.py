@@ -1,4 +1,4 @@
-"""The portal's routes (CONTRACT "Portal routes")."""
+"""The portal's routes (CONTRACT "Portal routes") and `/healthz`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from credit.search.errors import EngineUnavailable
-from portal.rendering import render, service_of
-
-
-async def home(request: Request) -> Response:
-    return render(request, "home.html")
+from portal.help_pages import categories, credit_repair
+from portal.home import home
+from portal.preferences import text_size
+from portal.rendering import service_of
+from portal.search_view import search
+from portal.subject_views import entity, record
 
 
 async def healthz(request: Request) -> Response:
@@ -41,5 +42,11 @@ async def healthz(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route("/", home, name="home"),
+        Route("/search", search, name="search"),
+        Route("/entity/{uscc}", entity, name="entity"),
+        Route("/record/{record_id}", record, name="record"),
+        Route("/help/credit-repair", credit_repair, name="credit_repair"),
+        Route("/help/categories", categories, name="categories"),
+        Route("/preferences/text-size", text_size, methods=["POST"], name="text_size"),
         Route("/healthz", healthz, name="healthz"),
     ]

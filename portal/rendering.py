@@ -9,10 +9,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from credit import regions
+from credit import vocabulary as vocab
 from credit.service import Service
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.filters.update(
+    kind_label=lambda kind: vocab.KINDS.get(kind, kind),
+    category_label=lambda record: vocab.category_label(record["kind"], record["category"]),
+    severity_label=lambda severity: vocab.SEVERITIES.get(severity or "", ""),
+    subject_type_label=lambda subject_type: vocab.SUBJECT_TYPES.get(subject_type, ""),
+    region_name=lambda code: regions.region_name(code or "") or "",
+)
 PUBLIC_CACHE = "public, max-age=60"
+LARGE_TEXT_COOKIE = "ipcredit_large_text"
 
 
 def service_of(request: Request) -> Service:
@@ -31,9 +41,16 @@ def render(
 ) -> HTMLResponse:
     """A page: the template with the common context; public pages cacheable for 60 s."""
     service = service_of(request)
-    page_context = {"today": service.today(), "demo": service.is_demo, **(context or {})}
+    page_context = {
+        "today": service.today(),
+        "demo": service.is_demo,
+        "large_text": request.cookies.get(LARGE_TEXT_COOKIE) == "1",
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        **(context or {}),
+    }
     response = TEMPLATES.TemplateResponse(
         request, template, page_context, status_code=status_code, headers=headers
     )
     response.headers.setdefault("Cache-Control", PUBLIC_CACHE)
+    response.headers["Vary"] = "Cookie"
     return response

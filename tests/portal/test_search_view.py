@@ -1,0 +1,131 @@
+"""`/search` through the real app: hits, facets, filters, sort, paging, empty and error states."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from indexer.generate import generate_feed_lines
+from portal.search_params import PAGE_SIZE
+from tests.apps import client_for, indexed_app
+from tests.portal.conftest import AS_OF
+
+
+def result_names(page: str) -> list[str]:
+    """The subject names of the hits, highlights stripped."""
+    titles = re.findall(r'<h3 class="record__title">\s*<a [^>]*>(.*?)</a>', page, re.S)
+    return [re.sub(r"</?mark>", "", title) for title in titles]
+
+
+async def test_search_shows_hits_with_highlights_and_count(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"q": "创明"})
+    assert response.status_code == 200
+    page = response.text
+    assert result_names(page) == ["深圳市创明知识产权代理有限公司"]
+    assert "<mark>创明</mark>" in page
+    assert f"截至 {AS_OF.isoformat()}" in page
+    assert "共 <strong>1</strong> 条" in page
+    assert response.headers["cache-control"] == "public, max-age=60"
+
+
+async def test_browse_everything_published_without_query(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/search")).text
+    assert "共 <strong>5</strong> 条" in page
+    for gone in ("杭州某某科技", "南京宁安机械", "成都蜀光电子", "武汉江城文化"):
+        assert gone not in page
+
+
+async def test_facets_are_filter_links_and_filters_are_removable(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get("/search")).text
+    facets = page[page.index('<nav class="facets"') :]
+    assert 'href="/search?kind=serious_list"' in facets
+    assert '严重违法失信名单 <span class="count">（2）</span>' in facets
+    assert "广东省" in facets and "2025 年" in facets
+
+    filtered = (await client.get("/search", params={"kind": "serious_list"})).text
+    assert "共 <strong>2</strong> 条" in filtered
+    assert sorted(result_names(filtered)) == sorted(
+        ["深圳市创明知识产权代理有限公司", "東莞市（長安）精工模具有限公司"]
+    )
+    assert 'aria-label="移除条件：信息类型 严重违法失信名单"' in filtered
+    assert 'href="/search"' in filtered  # removing the only filter goes back to all
+
+
+async def test_unknown_filter_values_are_ignored(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"kind": "nonsense", "province": "999999"})
+    assert response.status_code == 200
+    assert "共 <strong>5</strong> 条" in response.text
+
+
+async def test_sort_newest_orders_by_decision(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/search", params={"sort": "newest"})).text
+    dates = re.findall(r"<dt>决定日期</dt><dd>(\d{4}-\d\d-\d\d)</dd>", page)
+    assert dates == sorted(dates, reverse=True) and len(dates) == 5
+    assert '<strong aria-current="true">最新决定</strong>' in page
+
+
+async def test_valid_uscc_goes_to_the_entity_page(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"q": " 91440300ma5f0a1b2n "})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/entity/91440300MA5F0A1B2N"
+
+
+async def test_invalid_check_character_is_explained(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"q": "91440300MA5F0A1B2X"})
+    assert response.status_code == 400
+    assert "校验" in response.text and 'role="alert"' in response.text
+
+
+async def test_too_long_query_is_refused_with_a_message(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"q": "专" * 101})
+    assert response.status_code == 400
+    assert "最多 100 个字符" in response.text
+
+
+async def test_empty_state_helps(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"q": "完全不存在的名字"})
+    assert response.status_code == 200
+    page = response.text
+    assert "没有找到公示信息" in page
+    assert "错别字" in page and "拼音" in page and "减少关键词" in page
+
+
+@pytest.fixture(scope="module")
+def generated_app(tmp_path_factory: pytest.TempPathFactory) -> Starlette:
+    lines = list(generate_feed_lines(150, seed=7, today=AS_OF))
+    return indexed_app(lines, tmp_path_factory.mktemp("paging"))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+async def test_paging_by_next_links_visits_every_hit_once(
+    generated_app: Starlette, sort: str
+) -> None:
+    async with client_for(generated_app) as http:
+        first = (await http.get("/search", params={"q": "有限公司", "sort": sort})).text
+        total = int(re.search(r"共 <strong>([\d,]+)</strong> 条", first)[1].replace(",", ""))  # type: ignore[index]
+        assert total > 2 * PAGE_SIZE
+        seen: list[str] = []
+        page, number = first, 1
+        while True:
+            assert f"第 {number} 页" in page
+            seen += re.findall(r'<h3 class="record__title">\s*<a href="/record/([^"]+)"', page)
+            following = re.search(r'<a rel="next" href="([^"]+)"', page)
+            if not following:
+                break
+            page = (await http.get(html.unescape(following[1]))).text
+            number += 1
+            assert "回到第一页" in page
+    assert len(seen) == len(set(seen)) == total
+    assert number == -(-total // PAGE_SIZE)
+
+
+async def test_deep_or_broken_cursor_is_a_clear_error(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"after": "not-a-cursor", "page": "2"})
+    assert response.status_code == 400
+    assert "翻页参数无效" in response.text
