@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -15,6 +16,8 @@ from credit.config import Settings
 from credit.service import Service
 from portal import pages
 from portal.errors import EXCEPTION_HANDLERS
+from portal.headers import SecurityHeaders
+from portal.rate_limit import Budget, RateLimit
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -28,6 +31,10 @@ def create_app(service: Service) -> Starlette:
         await service.close()
 
     app = Starlette(
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(RateLimit, budget=Budget.parse(service.settings.rate_limit)),
+        ],
         routes=[
             *pages.routes(),
             Route("/graphql", graphql_app(service), methods=["GET", "POST"]),
