@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from credit.search.errors import EngineUnavailable
+from portal.case_views import case, cases
 from portal.help_pages import categories, credit_repair
 from portal.home import home
 from portal.preferences import text_size
@@ -45,6 +46,8 @@ def routes() -> list[BaseRoute]:
         Route("/search", search, name="search"),
         Route("/entity/{uscc}", entity, name="entity"),
         Route("/record/{record_id}", record, name="record"),
+        Route("/cases", cases, name="cases"),
+        Route("/cases/{case_id}", case, name="case"),
         Route("/help/credit-repair", credit_repair, name="credit_repair"),
         Route("/help/categories", categories, name="categories"),
         Route("/preferences/text-size", text_size, methods=["POST"], name="text_size"),

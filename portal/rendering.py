@@ -20,6 +20,7 @@ TEMPLATES.env.filters.update(
     severity_label=lambda severity: vocab.SEVERITIES.get(severity or "", ""),
     subject_type_label=lambda subject_type: vocab.SUBJECT_TYPES.get(subject_type, ""),
     region_name=lambda code: regions.region_name(code or "") or "",
+    case_type_label=lambda case_type: vocab.CASE_TYPES.get(case_type, case_type),
 )
 PUBLIC_CACHE = "public, max-age=60"
 LARGE_TEXT_COOKIE = "ipcredit_large_text"

@@ -7,8 +7,9 @@ from starlette.responses import RedirectResponse, Response
 
 from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import FACET_NAMES, check_text, uscc_in_query
+from portal.params import PAGE_SIZE
 from portal.rendering import render, service_of
-from portal.search_params import FACET_TITLES, PAGE_SIZE, SORTS, SearchParams, facet_label
+from portal.search_params import SORTS, SearchParams
 
 
 async def search(request: Request) -> Response:
@@ -28,20 +29,6 @@ async def search(request: Request) -> Response:
         context["error"] = refused.message
         return render(request, "search.html", context, status_code=400)
     context["page"] = page
-    context["facets"] = [
-        (
-            FACET_TITLES[name],
-            [
-                (
-                    facet_label(name, value.value),
-                    value.count,
-                    params.url(**{name: value.value}),
-                    getattr(params, name) == value.value,
-                )
-                for value in page.facets.get(name, [])
-            ],
-        )
-        for name in FACET_NAMES
-    ]
+    context["facets"] = params.facet_links(page.facets, {name: name for name in FACET_NAMES})
     context["first_hit_number"] = (params.page - 1) * PAGE_SIZE + 1 if page.hits else 0
     return render(request, "search.html", context)

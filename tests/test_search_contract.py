@@ -630,6 +630,10 @@ def oracle_filter(body: dict[str, Any], flt: RecordFilter) -> bool:
         and (not flt.region or region.startswith(flt.region))
         and (flt.decided_from is None or decided >= flt.decided_from)
         and (flt.decided_until is None or decided <= flt.decided_until)
+        and (
+            flt.published_since is None
+            or window_of(body).publish_from >= flt.published_since
+        )
     )
 
 
@@ -671,6 +675,7 @@ some_filters = st.builds(
     region=st.sampled_from([None, "44", "4403", "11", "510104"]),
     decided_from=st.sampled_from([None, date(2023, 1, 1)]),
     decided_until=st.sampled_from([None, date(2025, 6, 30)]),
+    published_since=st.sampled_from([None, date(2024, 1, 1), date(2025, 6, 1)]),
 )
 filters = st.one_of(st.just(RecordFilter()), some_filters)
 queries = st.one_of(st.just(""), st.sampled_from(MARKERS), st.sampled_from(WORDS))
@@ -793,12 +798,16 @@ def test_candidates_match_brute_force(corpus_engine: BlockingEngine, day: date, 
 # === paging ================================================================================
 
 
-def _all_pages(engine: BlockingEngine, query: str, sort: Sort, day: date) -> tuple[list[str], int]:
+def _all_pages(
+    engine: BlockingEngine, query: str, sort: Sort, day: date, facets: bool = True
+) -> tuple[list[str], int]:
     seen: list[str] = []
     cursor: str | None = None
     totals = set()
     for _ in range(1000):
-        page = engine.search_records(SearchQuery(query, sort=sort, size=7, cursor=cursor), day=day)
+        asked = SearchQuery(query, sort=sort, size=7, cursor=cursor, facets=facets)
+        page = engine.search_records(asked, day=day)
+        assert bool(page.facets) is facets
         totals.add(page.total)
         assert len(page.hits) <= 7
         seen += ids(page)
@@ -828,3 +837,11 @@ def test_paging_visits_every_hit_once(
     assert len(seen) == len(set(seen)), "no hit twice"
     assert set(seen) == expected
     assert total == len(expected)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_hits_only_pages_are_the_same_pages(corpus_engine: BlockingEngine, sort: Sort) -> None:
+    """Exports and feeds page without facets and must see exactly the same hits."""
+    query = _commonest(list(WORDS), AS_OF)
+    with_facets = _all_pages(corpus_engine, query, sort, AS_OF)
+    assert _all_pages(corpus_engine, query, sort, AS_OF, facets=False) == with_facets

@@ -33,6 +33,7 @@ class RecordFilter:
     authority: str | None = None
     decided_from: date | None = None
     decided_until: date | None = None
+    published_since: date | None = None  # publication began on or after this day (feeds)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class SearchQuery:
     sort: Sort = "relevance"
     size: int = 20
     cursor: str | None = None
+    facets: bool = True  # False for exports and feeds: hits only
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class CaseQuery:
     filter: CaseFilter = field(default_factory=CaseFilter)
     size: int = 20
     cursor: str | None = None
+    facets: bool = True  # False for exports and feeds: hits only
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ class TantivyEngine:
             offset,
             "decided_day" if newest else None,
             lambda searcher, score, address: _record_hit(searcher, score, address, plan),
-            {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES},
+            {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES} if query.facets else {},
             day,
         )
 
@@ -220,7 +220,7 @@ class TantivyEngine:
             offset,
             "published_day" if plan.empty else None,
             lambda searcher, score, address: _case_hit(searcher, score, address, plan),
-            {name: name for name in CASE_FACETS},
+            {name: name for name in CASE_FACETS} if query.facets else {},
             day,
         )
 
@@ -268,7 +268,7 @@ def _page(
     else:
         result = searcher.search(q, size, offset=offset)
     hits = [make_hit(searcher, score, address) for score, address in result.hits]
-    facets = _facets(searcher, q, facet_fields)
+    facets = _facets(searcher, q, facet_fields) if facet_fields else {}
     total = _count(result)
     return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
 

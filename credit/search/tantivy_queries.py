@@ -61,6 +61,10 @@ def record_filter(schema: tantivy.Schema, flt: RecordFilter) -> list[Query]:
         clauses.append(_region(schema, flt.region))
     if flt.authority:
         clauses.append(Query.term_query(schema, "authority", flt.authority))
+    if flt.published_since:
+        clauses.append(
+            Query.range_query(schema, "from_day", INT, day_number(flt.published_since), None)
+        )
     if flt.decided_from or flt.decided_until:
         low = day_number(flt.decided_from) if flt.decided_from else None
         high = day_number(flt.decided_until) if flt.decided_until else None

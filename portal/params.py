@@ -1,0 +1,128 @@
+"""Query-string parameters of the browsing pages: defensive parsing and links back to the page.
+
+A page's parameters are a frozen dataclass deriving from `LinkedParams`; unknown filter
+values are dropped rather than refused, so a stale or edited link still shows results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, replace
+from typing import Any, ClassVar, cast
+from urllib.parse import urlencode
+
+from credit import regions
+from credit import vocabulary as vocab
+from credit.search.query import FacetValue
+
+PAGE_SIZE = 20
+MAX_PAGE_NUMBER = 500
+MAX_QUERY_INPUT = 1_000  # longer input is cut before the search layer refuses it (> 100)
+
+FACET_TITLES = {
+    "kind": "信息类型",
+    "category": "类别",
+    "province": "省份",
+    "year": "年份",
+    "case_type": "案例类型",
+    "publisher": "发布机关",
+    "tag": "标签",
+}
+ALL_CATEGORIES = {**vocab.GOOD_CREDIT_CATEGORIES, **vocab.DISHONESTY_CATEGORIES}
+
+
+class LinkedParams:
+    """Mixin for the parameter dataclasses: links with changes, active filters."""
+
+    PATH: ClassVar[str]
+    FILTERS: ClassVar[tuple[str, ...]]
+    DEFAULTS: ClassVar[dict[str, object]] = {"page": 1, "sort": "relevance"}
+
+    after: str | None
+    page: int
+
+    @property
+    def filtered(self) -> bool:
+        return any(getattr(self, name) for name in self.FILTERS)
+
+    def url(self, path: str | None = None, **changes: Any) -> str:
+        """This page's link with `changes`; any change but paging restarts at page 1."""
+        if not {"after", "page"} & changes.keys():
+            changes = {"after": None, "page": 1, **changes}
+        changed: Any = replace(cast(Any, self), **changes)
+        pairs = [
+            (item.name, value)
+            for item in fields(changed)
+            if (value := getattr(changed, item.name)) not in (None, "")
+            and self.DEFAULTS.get(item.name) != value
+        ]
+        target = path or self.PATH
+        return f"{target}?{urlencode(pairs)}" if pairs else target
+
+    def cleared(self) -> str:
+        """The link without any filter."""
+        return self.url(**dict.fromkeys(self.FILTERS))
+
+    def facet_links(
+        self, facets: Mapping[str, list[FacetValue]], names: Mapping[str, str]
+    ) -> list[tuple[str, list[tuple[str, int, str, bool]]]]:
+        """Facets as filter links: (title, [(label, count, link, is current)]) per facet.
+
+        `names` maps each engine facet to the parameter that filters by it.
+        """
+        return [
+            (
+                FACET_TITLES[param],
+                [
+                    (
+                        facet_label(param, value.value),
+                        value.count,
+                        self.url(**{param: value.value}),
+                        getattr(self, param) == value.value,
+                    )
+                    for value in facets.get(facet, [])
+                ],
+            )
+            for facet, param in names.items()
+        ]
+
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """(what, shown value, link that removes it) for every filter set."""
+        return [
+            (FACET_TITLES[name], facet_label(name, value), self.url(**{name: None}))
+            for name in self.FILTERS
+            if (value := getattr(self, name))
+        ]
+
+
+def facet_label(name: str, value: str) -> str:
+    """How a facet value is shown: Chinese labels for codes."""
+    if name == "kind":
+        return vocab.KINDS.get(value, value)
+    if name == "category":
+        return ALL_CATEGORIES.get(value, value)
+    if name == "case_type":
+        return vocab.CASE_TYPES.get(value, value)
+    if name == "province":
+        return regions.province_name(value) or value
+    return f"{value} 年" if name == "year" else value
+
+
+def page_number(text: str) -> int:
+    return min(int(text), MAX_PAGE_NUMBER) if text.isdigit() and int(text) > 0 else 1
+
+
+def year_or_none(text: str) -> str | None:
+    return text if text.isdigit() and len(text) == 4 else None
+
+
+def province_or_none(code: str) -> str | None:
+    """A province-level code such as `440000`, or None."""
+    known = len(code) == 6 and code.isdigit() and code.endswith("0000")
+    return code if known and regions.province_name(code) else None
+
+
+def short_text_or_none(text: str, limit: int = 200) -> str | None:
+    """A free-text filter value (publisher, tag), trimmed; None when empty or too long."""
+    text = text.strip()
+    return text if text and len(text) <= limit else None
