@@ -8,6 +8,8 @@ from starlette.routing import BaseRoute, Route
 
 from credit.search.errors import EngineUnavailable
 from portal.case_views import case, cases
+from portal.exports import export_cases, export_records
+from portal.feeds import cases_feed, records_feed
 from portal.help_pages import categories, credit_repair
 from portal.home import home
 from portal.preferences import text_size
@@ -44,10 +46,14 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", home, name="home"),
         Route("/search", search, name="search"),
+        Route("/search/export.{format:str}", export_records, name="export_records"),
         Route("/entity/{uscc}", entity, name="entity"),
         Route("/record/{record_id}", record, name="record"),
         Route("/cases", cases, name="cases"),
+        Route("/cases/export.{format:str}", export_cases, name="export_cases"),
         Route("/cases/{case_id}", case, name="case"),
+        Route("/feeds/records.atom", records_feed, name="records_feed"),
+        Route("/feeds/cases.atom", cases_feed, name="cases_feed"),
         Route("/help/credit-repair", credit_repair, name="credit_repair"),
         Route("/help/categories", categories, name="categories"),
         Route("/preferences/text-size", text_size, methods=["POST"], name="text_size"),

@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from indexer.generate import generate_feed_lines
-from portal.search_params import PAGE_SIZE
+from portal.params import PAGE_SIZE
 from tests.apps import client_for, indexed_app
 from tests.portal.conftest import AS_OF
 
