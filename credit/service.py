@@ -10,9 +10,11 @@ from credit.config import Settings
 from credit.search.engine import SearchEngine
 from credit.search.engines import open_reader
 from credit.search.errors import EngineUnavailable
+from credit.search.time_limit import DEFAULT_SECONDS, time_limited
 
 DEMO_MARKER = "DEMO"
 REOPEN_SECONDS = 1.0
+VERSION_CACHE_SECONDS = 1.0
 
 
 class Service:
@@ -23,14 +25,25 @@ class Service:
     `REOPEN_SECONDS` tries again, so the process recovers by itself.
     """
 
-    def __init__(self, settings: Settings, engine: SearchEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: SearchEngine | None = None,
+        *,
+        time_limit: float = DEFAULT_SECONDS,
+    ) -> None:
         self.settings = settings
+        self.time_limit = time_limit
         self._engine = engine
         self._failed_at = 0.0
         self._failure: EngineUnavailable | None = None
+        self._version: tuple[float, int | None] = (0.0, None)
 
     async def engine(self) -> SearchEngine:
-        """The engine, or EngineUnavailable with a message for the public."""
+        """The engine with a time limit on every read, or EngineUnavailable (a Chinese message)."""
+        return time_limited(await self._opened(), self.time_limit)
+
+    async def _opened(self) -> SearchEngine:
         if self._engine is not None:
             return self._engine
         if self._failure and time.monotonic() - self._failed_at < REOPEN_SECONDS:
@@ -42,6 +55,17 @@ class Service:
             raise
         self._failure = None
         return self._engine
+
+    async def recent_data_version(self) -> int | None:
+        """The data version served, at most a second old (for logs); None while unavailable."""
+        checked, version = self._version
+        if time.monotonic() - checked >= VERSION_CACHE_SECONDS:
+            try:
+                version = await (await self.engine()).data_version()
+            except EngineUnavailable:
+                version = None
+            self._version = (time.monotonic(), version)
+        return version
 
     def today(self) -> date:
         """The day served: today in Asia/Shanghai (settable in tests through `credit.clock`)."""

@@ -15,6 +15,8 @@ from api.app import graphql_app
 from credit.config import Settings
 from credit.service import Service
 from portal import pages
+from portal.access_log import AccessLog, log_to_stdout
+from portal.body_limit import BodyLimit
 from portal.errors import EXCEPTION_HANDLERS
 from portal.headers import SecurityHeaders
 from portal.rate_limit import Budget, RateLimit
@@ -32,7 +34,9 @@ def create_app(service: Service) -> Starlette:
 
     app = Starlette(
         middleware=[
+            Middleware(AccessLog, service=service),
             Middleware(SecurityHeaders),
+            Middleware(BodyLimit),
             Middleware(RateLimit, budget=Budget.parse(service.settings.rate_limit)),
         ],
         routes=[
@@ -49,4 +53,5 @@ def create_app(service: Service) -> Starlette:
 
 def app_from_env() -> Starlette:
     """The app configured from `IPCREDIT_*` variables (uvicorn's `--factory` entry point)."""
+    log_to_stdout()
     return create_app(Service(Settings.from_env()))

@@ -33,9 +33,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def engine_unavailable(request: Request, exc: Exception) -> Response:
     """503 with a Chinese page and Retry-After; the next request tries the engine again."""
+    assert isinstance(exc, EngineUnavailable)
     return render(
         request,
         "unavailable.html",
+        {"message": exc.message},
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
     )

@@ -31,3 +31,31 @@ class BadCursor(SearchError):
 
 class EngineUnavailable(SearchError):
     code = "ENGINE_UNAVAILABLE"
+
+
+class BadUserInput(SearchError):
+    """An argument outside what the API accepts (page size, filter value, cursor)."""
+
+    code = "BAD_USER_INPUT"
+
+
+class QueryTooComplex(SearchError):
+    """A GraphQL document over the depth, token or alias limits."""
+
+    code = "QUERY_TOO_COMPLEX"
+
+
+class TooManyEntries(SearchError):
+    """A screening list longer than the service accepts at once."""
+
+    code = "TOO_MANY_ENTRIES"
+
+
+class RateLimited(SearchError):
+    """The client's request budget is spent for now."""
+
+    code = "RATE_LIMITED"
+
+
+class QueryTimeout(EngineUnavailable):
+    """The engine did not answer within the time limit; the request is answered anyway."""

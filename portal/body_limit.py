@@ -1,0 +1,71 @@
+"""Request body limits: 413 before an oversized body is read into memory."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from portal.rendering import render
+
+MIB = 1024 * 1024
+LIMITS = {"/screen": 6 * MIB, "/graphql": 1 * MIB}  # an upload of 5 MB plus form overhead
+DEFAULT_LIMIT = 64 * 1024
+
+
+class TooLarge(Exception):
+    pass
+
+
+def limit_for(path: str) -> int:
+    for prefix, limit in LIMITS.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return limit
+    return DEFAULT_LIMIT
+
+
+class BodyLimit:
+    """Refuses a declared Content-Length over the route's limit; counts chunked bodies too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = limit_for(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > limit:
+            await _refusal(Request(scope), limit)(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except TooLarge:
+            if not started:
+                await _refusal(Request(scope), limit)(scope, receive, send)
+
+
+def _refusal(request: Request, limit: int) -> Response:
+    size = f"{limit // MIB} MB" if limit >= MIB else f"{limit // 1024} KB"
+    message = f"提交的内容过大：此处最多接受 {size}。"
+    if request.url.path == "/graphql":
+        body = {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}
+        return JSONResponse(body, status_code=413)
+    return render(request, "error.html", {"status": 413, "message": message}, status_code=413)
