@@ -216,14 +216,12 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
             for path in paths[:20]:  # warm up: every worker opens its engine
                 urllib.request.urlopen(base + path, timeout=30).read()
             results: dict[str, dict[str, float]] = {}
-            for label, script in (
-                ("search_page", _lua_paths(paths)),
-                ("graphql", _lua_graphql(texts)),
-            ):
+            scripts = {"search_page": _lua_paths(paths), "graphql": _lua_graphql(texts)}
+            for label, script in scripts.items():
                 for mode, delay in (("", PACE_MS), ("saturated_", None)):
-                    path = work / f"{mode}{label}.lua"
-                    path.write_text(_paced(script, delay), encoding="utf-8")
-                    results[mode + label] = _wrk(path, base, work)
+                    script_file = work / f"{mode}{label}.lua"
+                    script_file.write_text(_paced(script, delay), encoding="utf-8")
+                    results[mode + label] = _wrk(script_file, base, work)
             graphql_errors = _graphql_errors(base, texts[:50])
         finally:
             server.terminate()
