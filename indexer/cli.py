@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from credit import clock
 from credit.config import Settings
@@ -108,7 +109,33 @@ def _parser() -> argparse.ArgumentParser:
         "--no-serve", action="store_true", help="只生成并导入，不启动服务 (build only)"
     )
     demo.set_defaults(run=run_demo)
+    _screening_commands(commands)
     return parser
+
+
+def _screening_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    screen = commands.add_parser(
+        "screen", help="核查展商名单，输出签名报告 (screen a CSV/XLSX list of exhibitors)"
+    )
+    screen.add_argument("file", type=Path, metavar="FILE", help="CSV、XLSX 或每行一个名称的 .txt")
+    screen.add_argument(
+        "--out",
+        type=Path,
+        metavar="REPORT",
+        help="报告文件（.xlsx 为 Excel，其他为 CSV）；不指定时 CSV 写到标准输出",
+    )
+    screen.add_argument("--name-column", help="名称列（表头文字、列号或列字母）")
+    screen.add_argument("--uscc-column", help="统一社会信用代码列（表头文字、列号或列字母）")
+    screen.add_argument("--as-of", type=_day, help="按该日期的公示状态核查 (YYYY-MM-DD)")
+    screen.set_defaults(run=run_screen)
+    verify = commands.add_parser(
+        "verify-report", help="核验筛查报告是否真实、未被修改 (verify a screening report)"
+    )
+    verify.add_argument("report", type=Path, metavar="REPORT")
+    verify.add_argument(
+        "--key", type=Path, metavar="PUBLIC_KEY", help="公布的公钥 PEM 文件；默认用本数据目录的密钥"
+    )
+    verify.set_defaults(run=run_verify_report)
 
 
 def _serving_options(command: argparse.ArgumentParser) -> None:
@@ -329,6 +356,83 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         log_level="warning",
     )
     return EXIT_OK
+
+
+def run_screen(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit screen FILE [--out REPORT]`: every row, streamed, into a signed report."""
+    from credit.screening.batch import report_format, screen_file
+    from credit.screening.inputs import InputProblem
+    from credit.screening.matching import VERDICT_LABELS
+    from credit.screening.signing import load_or_create_key
+
+    day = args.as_of or clock.today()
+    key = load_or_create_key(settings.data_dir)
+    kind = report_format(args.out)
+    temporary = None if args.out is None else args.out.with_name(f".{args.out.name}.partial")
+
+    async def run(engine: SearchEngine) -> int:
+        with LineProgress("核查", None) as progress:
+            if temporary is None:
+                return await _screen_to(engine, sys.stdout.buffer, progress.advance_to)
+            if kind == "xlsx":
+                return await _screen_to(engine, temporary, progress.advance_to)
+            with temporary.open("wb") as out:
+                return await _screen_to(engine, out, progress.advance_to)
+
+    async def _screen_to(
+        engine: SearchEngine, out: BinaryIO | Path, on_row: Callable[[int], None]
+    ) -> int:
+        info, counts = await screen_file(
+            engine,
+            args.file,
+            out,
+            key=key,
+            day=day,
+            report=kind,
+            name_column=args.name_column,
+            uscc_column=args.uscc_column,
+            on_row=on_row,
+        )
+        shown = "，".join(f"{VERDICT_LABELS[v]} {n}" for v, n in counts.items())
+        print(
+            f"已核查 {sum(counts.values())} 行：{shown}。报告编号 {info.report_id}，"
+            f"公示日期 {info.as_of}，数据版本 {info.data_version}。",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+
+    try:
+        status = _with_reader(settings, run)
+    except BaseException as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)  # nothing half-written is left behind
+        if not isinstance(error, InputProblem):
+            raise
+        print(f"{args.file}: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
+    if temporary is not None and args.out is not None:
+        temporary.replace(args.out)
+        print(f"报告已写入 (report written): {args.out}", file=sys.stderr)
+    return status
+
+
+def run_verify_report(args: argparse.Namespace, settings: Settings) -> int:
+    """`ipcredit verify-report REPORT [--key PUBLIC_KEY]`: genuine and unmodified?"""
+    from credit.screening.signing import PUBLIC_KEY_FILE, load_public_key, verify_report
+
+    key_path = args.key or settings.data_dir / PUBLIC_KEY_FILE
+    try:
+        public_key = load_public_key(key_path.read_bytes())
+        data = args.report.read_bytes()
+    except OSError as error:
+        print(f"无法读取 {error.filename}：{error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError:
+        print(f"{key_path} 不是 Ed25519 公钥 (not an Ed25519 public key)", file=sys.stderr)
+        return EXIT_USAGE
+    verification = verify_report(data, public_key)
+    print(verification.message)
+    return EXIT_OK if verification.genuine else EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -14,7 +14,15 @@ from portal.help_pages import categories, credit_repair
 from portal.home import home
 from portal.preferences import text_size
 from portal.rendering import service_of
+from portal.screen_views import (
+    report_key,
+    screen_form,
+    screen_upload,
+    verify_form,
+    verify_upload,
+)
 from portal.search_view import search
+from portal.stats_view import stats, stats_csv
 from portal.subject_views import entity, record
 
 
@@ -52,6 +60,13 @@ def routes() -> list[BaseRoute]:
         Route("/cases", cases, name="cases"),
         Route("/cases/export.{format:str}", export_cases, name="export_cases"),
         Route("/cases/{case_id}", case, name="case"),
+        Route("/stats", stats, name="stats"),
+        Route("/stats/{chart}.csv", stats_csv, name="stats_csv"),
+        Route("/screen", screen_form, methods=["GET"], name="screen"),
+        Route("/screen", screen_upload, methods=["POST"], name="screen_upload"),
+        Route("/screen/verify", verify_form, methods=["GET"], name="screen_verify"),
+        Route("/screen/verify", verify_upload, methods=["POST"], name="screen_verify_upload"),
+        Route("/.well-known/ipcredit-report-key", report_key, name="report_key"),
         Route("/feeds/records.atom", records_feed, name="records_feed"),
         Route("/feeds/cases.atom", cases_feed, name="cases_feed"),
         Route("/help/credit-repair", credit_repair, name="credit_repair"),

@@ -1,0 +1,326 @@
+"""Screening one row: the engine's candidates → verdict, basis, score and a Chinese reason.
+
+The order of the issue: a valid USCC equal to a published record's (basis USCC); a
+normalized name equal to a subject name (NAME) or a former name (FORMER_NAME); only
+otherwise similar names above `names.THRESHOLD` (SIMILAR_NAME, verdict REVIEW). Every
+candidate comes from `SearchEngine.find_candidates`, which applies the publication rule
+inside the engine: a record not published on `day` never makes a verdict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from credit.screening import names
+from credit.search.engine import SearchEngine
+from credit.search.query import Candidate
+from credit.text import normalize_name
+from credit.uscc import normalize_uscc, uscc_problem
+
+__all__ = [
+    "BASIS_LABELS",
+    "VERDICTS",
+    "VERDICT_LABELS",
+    "Basis",
+    "Entry",
+    "Match",
+    "RowResult",
+    "Verdict",
+    "by_severity",
+    "screen_entry",
+    "screen_rows",
+    "screen_stream",
+    "summarize",
+]
+
+Verdict = Literal["SERIOUS", "DISHONEST", "REVIEW", "CLEAR", "INVALID"]
+Basis = Literal["USCC", "NAME", "FORMER_NAME", "SIMILAR_NAME"]
+
+VERDICTS: tuple[Verdict, ...] = ("SERIOUS", "DISHONEST", "REVIEW", "INVALID", "CLEAR")
+"""Most severe first: the order of the result page and of the counts."""
+VERDICT_LABELS: dict[Verdict, str] = {
+    "SERIOUS": "列入严重违法失信名单",
+    "DISHONEST": "有失信行为记录",
+    "REVIEW": "名称相近，需人工核查",
+    "CLEAR": "未发现公示的失信信息",
+    "INVALID": "无法核查",
+}
+BASIS_LABELS: dict[Basis, str] = {
+    "USCC": "统一社会信用代码",
+    "NAME": "名称",
+    "FORMER_NAME": "曾用名",
+    "SIMILAR_NAME": "相近名称",
+}
+MAX_NAME_CHARS = 200
+CONFLICT_SCORE = 0.95
+_KIND_ORDER = {"serious_list": 0, "dishonest_act": 1, "good_credit": 2}
+_EXACT: frozenset[str] = frozenset({"USCC", "NAME", "FORMER_NAME"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row to screen: a reference (row number or the caller's), a name, a code."""
+
+    ref: str
+    name: str = ""
+    uscc: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A published record matched to a row: how, how strongly (0–1), and why in Chinese."""
+
+    basis: Basis
+    score: float
+    record: dict[str, Any]
+    reason: str
+
+    @property
+    def record_id(self) -> str:
+        return str(self.record["record_id"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.record["kind"])
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """The verdict on one row, its matches (deciding ones first, good credit last) and
+    messages about the row's input."""
+
+    entry: Entry
+    verdict: Verdict
+    matches: tuple[Match, ...] = ()
+    messages: tuple[str, ...] = ()
+    reason: str = field(default="")
+
+    @property
+    def basis(self) -> Basis | None:
+        """The basis of the first match (None when nothing matched)."""
+        return self.matches[0].basis if self.matches else None
+
+    @property
+    def good_credit(self) -> tuple[Match, ...]:
+        """Published good-credit records of the subject, attached as information."""
+        return tuple(m for m in self.matches if m.kind == "good_credit")
+
+
+def _name_problem(name: str, key: str) -> str | None:
+    if not name:
+        return None
+    if len(name) > MAX_NAME_CHARS:
+        return f"名称超过 {MAX_NAME_CHARS} 个字符"
+    if not key:
+        return "名称不含文字或数字"
+    if len(key) < 2:
+        return "名称过短（至少 2 个字）"
+    return None
+
+
+def _invalid(entry: Entry, reasons: list[str]) -> RowResult:
+    text = "；".join(reasons)
+    return RowResult(entry, "INVALID", (), tuple(reasons), f"无法核查：{text}")
+
+
+async def screen_entry(
+    engine: SearchEngine, entry: Entry, *, day: date, similar: int = 20
+) -> RowResult:
+    """Screen one row against the records published on `day`."""
+    name = entry.name.strip()
+    key = normalize_name(name) if name else ""
+    raw_code = entry.uscc.strip()
+    code = normalize_uscc(raw_code) if raw_code else ""
+    code_problem = uscc_problem(code) if code else None
+    name_problem = _name_problem(name, key)
+    name_usable = bool(key) and name_problem is None
+    code_usable = bool(code) and code_problem is None
+    if not name_usable and not code_usable:
+        if not name and not code:
+            return _invalid(entry, ["名称和统一社会信用代码均为空"])
+        reasons = [name_problem or "名称为空", code_problem or "统一社会信用代码为空"]
+        return _invalid(entry, reasons)
+    messages = [m for m in (name_problem, code_problem) if m]
+    candidates = await engine.find_candidates(
+        uscc=code if code_usable else None,
+        name=name if name_usable else None,
+        day=day,
+        similar=similar if name_usable and not code_problem else 0,
+    )
+    exact, conflicts = _exact_matches(candidates, key, code if code_usable else None)
+    if exact:
+        if conflicts:
+            messages.append("另有同名的公示记录，其统一社会信用代码与本行不同")
+        return _decided(entry, exact, messages)
+    if code_problem:
+        return _invalid(entry, [code_problem, "名称也未与任何公示记录完全一致"])
+    dishonest_conflicts = [m for m in conflicts if m.kind != "good_credit"]
+    if dishonest_conflicts:
+        return _review(entry, dishonest_conflicts, messages)
+    found = _similar_matches(candidates, name, code if code_usable else None)
+    if found:
+        return _review(entry, found, messages)
+    return RowResult(entry, "CLEAR", (), tuple(messages), VERDICT_LABELS["CLEAR"])
+
+
+def _exact_matches(
+    candidates: Iterable[Candidate], key: str, code: str | None
+) -> tuple[list[Match], list[Match]]:
+    """Exact matches, and name matches whose USCC differs from the row's valid one."""
+    exact: list[Match] = []
+    conflicts: list[Match] = []
+    for candidate in candidates:
+        if candidate.basis not in _EXACT:
+            continue
+        record = candidate.record
+        if candidate.basis == "USCC":
+            exact.append(Match("USCC", 1.0, record, _uscc_reason(record, key)))
+            continue
+        other = str(record.get("uscc") or "")
+        if code and other and other != code:
+            reason = (
+                f"名称与公示记录「{record['subject_name']}」一致，但统一社会信用代码不同"
+                f"（本行 {code}，公示 {other}），请核对"
+            )
+            conflicts.append(Match("SIMILAR_NAME", CONFLICT_SCORE, record, reason))
+            continue
+        exact.append(Match(candidate.basis, 1.0, record, _name_reason(candidate, key)))
+    return exact, conflicts
+
+
+def _uscc_reason(record: dict[str, Any], key: str) -> str:
+    reason = f"统一社会信用代码 {record['uscc']} 与公示记录一致"
+    if key and normalize_name(str(record["subject_name"])) != key:
+        reason += f"（公示名称为「{record['subject_name']}」）"
+    return reason
+
+
+def _name_reason(candidate: Candidate, key: str) -> str:
+    record = candidate.record
+    if candidate.basis == "NAME":
+        return f"名称与公示记录「{record['subject_name']}」一致"
+    former = next(
+        (n for n in record.get("former_names") or [] if normalize_name(str(n)) == key), key
+    )
+    return f"与「{record['subject_name']}」的曾用名「{former}」一致"
+
+
+def _kind_order(match: Match) -> tuple[int, float]:
+    return (_KIND_ORDER.get(match.kind, 3), -match.score)
+
+
+def _decided(entry: Entry, exact: list[Match], messages: list[str]) -> RowResult:
+    kinds = {m.kind for m in exact}
+    verdict: Verdict = "CLEAR"
+    if "serious_list" in kinds:
+        verdict = "SERIOUS"
+    elif "dishonest_act" in kinds:
+        verdict = "DISHONEST"
+    ordered = tuple(sorted(exact, key=_kind_order))
+    deciding = ordered[0]
+    if verdict == "CLEAR":
+        reason = f"{VERDICT_LABELS['CLEAR']}；{deciding.reason}，有守信激励信息"
+    else:
+        reason = f"{VERDICT_LABELS[verdict]}：{deciding.reason}"
+    return RowResult(entry, verdict, ordered, tuple(messages), reason)
+
+
+def _review(entry: Entry, found: list[Match], messages: list[str]) -> RowResult:
+    ordered = tuple(sorted(found, key=lambda m: (-m.score, _KIND_ORDER.get(m.kind, 3))))
+    return RowResult(entry, "REVIEW", ordered, tuple(messages), ordered[0].reason)
+
+
+def _similar_matches(candidates: Iterable[Candidate], name: str, code: str | None) -> list[Match]:
+    """Similar-name candidates of dishonesty records that score at or above the threshold.
+
+    A record whose USCC differs from the row's valid one is another registered subject.
+    """
+    found: list[Match] = []
+    for candidate in candidates:
+        record = candidate.record
+        if candidate.basis != "SIMILAR_NAME" or record["kind"] == "good_credit":
+            continue
+        other = str(record.get("uscc") or "")
+        if code and other and other != code:
+            continue
+        region = record.get("region_code")
+        best: names.Similarity | None = None
+        former_of: str | None = None
+        for published in [record["subject_name"], *(record.get("former_names") or [])]:
+            similarity = names.compare(name, str(published), str(region) if region else None)
+            if best is None or similarity.score > best.score:
+                best = similarity
+                former_of = None if published == record["subject_name"] else str(published)
+        if best is None or best.score < names.THRESHOLD:
+            continue
+        reason = best.explanation
+        if former_of:
+            reason = f"与「{record['subject_name']}」的曾用名「{former_of}」" + reason
+        else:
+            reason = f"与「{record['subject_name']}」" + reason
+        found.append(Match("SIMILAR_NAME", round(best.score / 100, 3), record, reason))
+    return found
+
+
+async def screen_rows(
+    engine: SearchEngine,
+    entries: Sequence[Entry],
+    *,
+    day: date,
+    concurrency: int = 8,
+) -> list[RowResult]:
+    """Screen every entry (in order) with at most `concurrency` engine reads at a time."""
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(entry: Entry) -> RowResult:
+        async with limit:
+            return await screen_entry(engine, entry, day=day)
+
+    return list(await asyncio.gather(*(one(entry) for entry in entries)))
+
+
+async def screen_stream(
+    engine: SearchEngine,
+    entries: Iterable[Entry] | AsyncIterable[Entry],
+    *,
+    day: date,
+    concurrency: int = 8,
+    window: int = 256,
+) -> AsyncIterator[RowResult]:
+    """Screen entries as they come, yielding results in input order; holds at most `window`
+    rows at a time (the CLI's unlimited lists)."""
+    batch: list[Entry] = []
+    if isinstance(entries, AsyncIterable):
+        async for entry in entries:
+            batch.append(entry)
+            if len(batch) >= window:
+                for result in await screen_rows(engine, batch, day=day, concurrency=concurrency):
+                    yield result
+                batch = []
+    else:
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= window:
+                for result in await screen_rows(engine, batch, day=day, concurrency=concurrency):
+                    yield result
+                batch = []
+    for result in await screen_rows(engine, batch, day=day, concurrency=concurrency):
+        yield result
+
+
+def summarize(results: Iterable[RowResult]) -> dict[Verdict, int]:
+    """Rows per verdict, every verdict present, most severe first."""
+    counts: dict[Verdict, int] = dict.fromkeys(VERDICTS, 0)
+    for result in results:
+        counts[result.verdict] += 1
+    return counts
+
+
+def by_severity(results: Iterable[RowResult]) -> list[RowResult]:
+    """Rows ordered most severe first, input order kept within a verdict."""
+    rank = {verdict: index for index, verdict in enumerate(VERDICTS)}
+    return sorted(results, key=lambda r: rank[r.verdict])

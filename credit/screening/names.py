@@ -1,0 +1,265 @@
+"""Similar names: an organization name taken apart, then compared part by part.
+
+A name is read as `region + core + form (+ branch)`: `广东省深圳市` `华创科技` `有限公司`
+`广州分公司`. Cores are compared with rapidfuzz (characters, and pinyin so that a
+typed homophone, 华闯 for 华创, counts as nearly the same); a missing region costs
+a little, another region a lot; another organization form (有限公司 / 有限责任公司)
+costs enough to keep it out of an exact match but not out of review; a branch is
+never its parent. `compare` gives a 0–100 score and a one-line Chinese explanation.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from rapidfuzz.distance import Indel, Levenshtein
+
+from credit.text import normalize, pinyin_syllables
+
+__all__ = ["THRESHOLD", "NameParts", "Similarity", "compare", "parse_name"]
+
+THRESHOLD = 80.0
+"""Scores at or above this are a similar name a human should review."""
+
+FORM_PENALTY = 10.0
+MISSING_FORM_PENALTY = 5.0
+MISSING_REGION_PENALTY = 5.0
+WIDER_REGION_PENALTY = 3.0
+OTHER_REGION_PENALTY = 30.0
+BRANCH_CAP = 50.0
+
+# Legal organization forms and the usual type endings, matched longest first.
+_FORMS = (
+    "集团股份有限公司",
+    "股份有限公司",
+    "集团有限公司",
+    "有限责任公司",
+    "股份合作公司",
+    "有限公司",
+    "集团公司",
+    "总公司",
+    "公司",
+    "个人独资企业",
+    "合伙企业",
+    "事务所",
+    "研究院",
+    "研究所",
+    "促进会",
+    "基金会",
+    "协会",
+    "合作社",
+    "中心",
+    "学校",
+    "商行",
+    "经营部",
+    "商店",
+    "厂",
+    "店",
+)
+_QUALIFIERS = ("(特殊普通合伙)", "(普通合伙)", "(有限合伙)")
+_BRANCH_WORDS = "(?:分公司|分所|分店|分厂|办事处)"
+_BRANCH = re.compile(rf"^(.*(?:公司|事务所|\)|中心|研究院))(.{{0,12}}?{_BRANCH_WORDS})$")
+_BRANCH_ONLY = re.compile(rf"{_BRANCH_WORDS}$")
+_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治[州区]$")
+_PROVINCE_SHORT = {"150000": "内蒙古", "450000": "广西", "540000": "西藏", "640000": "宁夏"}
+_PROVINCE_SHORT["650000"] = "新疆"
+_LEVEL_SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "省", "市", "盟")
+_LONGEST_REGION = 12
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A normalized name taken apart (every part normalized, without punctuation)."""
+
+    key: str
+    region: str
+    region_codes: frozenset[str]
+    core: str
+    form: str
+    branch: str
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """How alike two names are (0–100) and what differed, in Chinese."""
+
+    score: float
+    explanation: str
+
+
+@cache
+def _regions() -> dict[str, frozenset[str]]:
+    """Region names as written in organization names → the codes they may mean.
+
+    Full names at every level; short forms (`深圳`, `广东`, `恩施州`) only for provinces and
+    prefectures, where a county's short form would too often be a 字号.
+    """
+    text = resources.files("credit").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    table: dict[str, set[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        code, name, level = row["code"], row["name"], row["level"]
+        if "行政区划" in name:
+            continue
+        names = {name}
+        if level in ("province", "prefecture"):
+            names.update(_short_forms(code, name))
+        for written in names:
+            table.setdefault(written, set()).add(code)
+    return {name: frozenset(codes) for name, codes in table.items()}
+
+
+def _short_forms(code: str, name: str) -> set[str]:
+    if code in _PROVINCE_SHORT:
+        return {_PROVINCE_SHORT[code]}
+    autonomous = _AUTONOMOUS.match(name)
+    if autonomous:
+        return {autonomous[1], autonomous[1] + "州"} if name.endswith("州") else {autonomous[1]}
+    for suffix in _LEVEL_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return {name[: -len(suffix)]}
+    return set()
+
+
+def _within(inner: str, outer: str) -> bool:
+    """True when division `inner` is `outer` or lies inside it."""
+    if outer.endswith("0000"):
+        return inner[:2] == outer[:2]
+    if outer.endswith("00"):
+        return inner[:4] == outer[:4]
+    return inner == outer
+
+
+def _related(first: Iterable[str], second: Iterable[str]) -> bool:
+    second = list(second)
+    return any(_within(a, b) or _within(b, a) for a in first for b in second)
+
+
+def _leading_region(text: str) -> tuple[str, frozenset[str]]:
+    """The region names a name starts with (up to three levels, each inside the last)."""
+    regions = _regions()
+    taken, codes = "", frozenset[str]()
+    for _ in range(3):
+        rest = text[len(taken) :]
+        for size in range(min(_LONGEST_REGION, len(rest) - 1), 1, -1):
+            found = regions.get(rest[:size])
+            if found is None:
+                continue
+            if codes:
+                inside = frozenset(c for c in found if any(_within(c, o) for o in codes))
+                if not inside:
+                    continue
+                found = inside
+            taken, codes = taken + rest[:size], found
+            break
+        else:
+            break
+    return taken, codes
+
+
+def _word_chars(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(name: str) -> NameParts:
+    """Take a name apart: `東莞市（長安）精工模具有限公司` → region 东莞市, core 长安精工模具, …"""
+    text = normalize(name).replace(" ", "")
+    key = _word_chars(text)
+    branch = ""
+    if match := _BRANCH.match(text):
+        text, branch = match[1], _word_chars(match[2])
+    elif only := _BRANCH_ONLY.search(text):
+        text, branch = text[: only.start()], only[0]
+    qualifier = next((q for q in _QUALIFIERS if text.endswith(q)), "")
+    text = text[: len(text) - len(qualifier)]
+    region, codes = _leading_region(text)
+    text = text[len(region) :]
+    for inner in re.findall(r"\(([^()]*)\)", text):
+        if not region and inner in _regions():
+            region, codes = inner, _regions()[inner]
+            text = text.replace(f"({inner})", "", 1)
+    text = _word_chars(text)
+    form = next((f for f in _FORMS if text.endswith(f) and len(text) > len(f)), "")
+    core = text[: len(text) - len(form)]
+    return NameParts(key, region, codes, core, form + _word_chars(qualifier), branch)
+
+
+def _core_similarity(first: str, second: str) -> float:
+    """0–100: edit similarity of the characters, lifted where the pinyin agrees."""
+    chars = 100.0 * max(
+        Levenshtein.normalized_similarity(first, second),
+        Indel.normalized_similarity(first, second),
+    )
+    if chars == 100.0 or not first or not second:
+        return chars
+    sounds = 100.0 * Levenshtein.normalized_similarity(
+        pinyin_syllables(first), pinyin_syllables(second)
+    )
+    return max(chars, (chars + sounds) / 2)
+
+
+def _homophones(first: str, second: str) -> bool:
+    return len(first) == len(second) and pinyin_syllables(first) == pinyin_syllables(second)
+
+
+def compare(asked: str, published: str, published_region: str | None = None) -> Similarity:
+    """How alike the asked name is to a published one; `published_region` is the record's
+    region code, used when the published name names no region."""
+    a, b = parse_name(asked), parse_name(published)
+    b_codes = b.region_codes
+    if not b_codes and published_region:
+        b_codes = frozenset({published_region})
+    notes: list[str] = []
+    score = _core_similarity(a.core, b.core)
+    if a.core != b.core:
+        if _homophones(a.core, b.core):
+            notes.append(f"「{a.core}」与「{b.core}」读音相同、字不同")
+        else:
+            notes.append(f"名称主体「{a.core or '（空）'}」与「{b.core or '（空）'}」不同")
+    if a.form != b.form:
+        if a.form and b.form:
+            score -= FORM_PENALTY
+            notes.append(f"组织形式不同：「{a.form}」与「{b.form}」不是同一名称")
+        else:
+            score -= MISSING_FORM_PENALTY
+            notes.append(f"缺少组织形式「{a.form or b.form}」")
+    score -= _region_penalty(a, b, b_codes, notes)
+    if a.branch != b.branch:
+        score = min(score, BRANCH_CAP)
+        if a.branch and b.branch:
+            notes.append(f"不同分支机构：「{a.branch}」与「{b.branch}」")
+        else:
+            notes.append("分公司与总公司不是同一主体")
+    if not notes:
+        notes.append("写法不同")
+    score = max(0.0, min(100.0 if a.key == b.key else 99.0, score))
+    return Similarity(round(score, 1), f"名称相近（相似度 {score:.0f}）：" + "；".join(notes))
+
+
+def _region_penalty(a: NameParts, b: NameParts, b_codes: frozenset[str], notes: list[str]) -> float:
+    if not a.region_codes and not b_codes:
+        return 0.0
+    if not a.region_codes or not b_codes:
+        shown = b.region or a.region
+        notes.append(f"缺少行政区划「{shown}」" if shown else "缺少行政区划")
+        return MISSING_REGION_PENALTY
+    if not b.region:  # the record's registered region stands in for its name's
+        if _related(a.region_codes, b_codes):
+            notes.append(f"公示名称未写行政区划，登记地与「{a.region}」相符")
+            return 0.0
+        notes.append(f"行政区划不同：「{a.region}」与公示主体的登记地")
+        return OTHER_REGION_PENALTY
+    if a.region_codes & b_codes:
+        if a.region != b.region:
+            notes.append(f"行政区划写法不同：「{a.region}」与「{b.region}」")
+        return 0.0
+    if _related(a.region_codes, b_codes):
+        notes.append(f"行政区划范围不同：「{a.region}」与「{b.region}」")
+        return WIDER_REGION_PENALTY
+    notes.append(f"行政区划不同：「{a.region}」与「{b.region}」")
+    return OTHER_REGION_PENALTY

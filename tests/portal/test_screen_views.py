@@ -1,0 +1,130 @@
+"""`/screen`, `/screen/verify` and the published key, through the real app."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import re
+
+import httpx
+import openpyxl
+import pytest
+
+from credit.screening.signing import load_public_key, verify_report
+
+LIST = (
+    "展商名称,统一社会信用代码,展位\n"
+    "深圳市创明知识产权代理有限公司,,A01\n"  # serious list, by name
+    ",91440300MA5F0A1B2N,A02\n"  # serious list, by code
+    "广州市恒远贸易有限公司,,A03\n"  # dishonest act
+    "北京华创新材料科技有限公司,91110108MA01XY2W4T,A04\n"  # repaired: good credit only
+    "杭州某某科技有限公司,,A05\n"  # window ended: clear
+    '=HYPERLINK("http://x.example"),,A06\n'
+)
+
+
+def downloads(page: str) -> dict[str, bytes]:
+    found = re.findall(r'href="data:[^;]+;base64,([^"]+)" download="[^"]+\.(csv|xlsx)"', page)
+    return {kind: base64.b64decode(data) for data, kind in found}
+
+
+async def post_list(client: httpx.AsyncClient, name: str, data: bytes) -> httpx.Response:
+    return await client.post("/screen", files={"file": (name, data, "application/octet-stream")})
+
+
+async def test_form_page(client: httpx.AsyncClient) -> None:
+    response = await client.get("/screen")
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.text
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_csv_upload_gives_verdicts_ordered_by_severity(client: httpx.AsyncClient) -> None:
+    response = await post_list(client, "list.csv", LIST.encode())
+    assert response.status_code == 200
+    page = response.text
+    counts = re.findall(r'<span class="counts__number">(\d+)</span> <span>([^<]+)</span>', page)
+    assert {label: int(n) for n, label in counts} == {
+        "列入严重违法失信名单": 2,
+        "有失信行为记录": 1,
+        "名称相近，需人工核查": 0,
+        "无法核查": 0,
+        "未发现公示的失信信息": 3,
+    }
+    lines = re.findall(r"<tr class=\"verdict--(\w+)\">\s*<td>(\d+)</td>", page)
+    assert lines[:3] == [("serious", "2"), ("serious", "3"), ("dishonest", "4")]
+    assert 'href="/record/CNIPA-2025-0001"' in page
+    assert "CNIPA-2024-0033" not in page  # the repaired record makes no verdict
+    assert 'href="/record/CNIPA-GC-2024-0009"' in page  # good credit attached
+
+
+async def test_downloaded_reports_verify_and_a_changed_byte_does_not(
+    client: httpx.AsyncClient,
+) -> None:
+    files = downloads((await post_list(client, "list.csv", LIST.encode())).text)
+    assert set(files) == {"csv", "xlsx"}
+    key_pem = (await client.get("/.well-known/ipcredit-report-key")).content
+    public = load_public_key(key_pem)
+    for kind, data in files.items():
+        assert verify_report(data, public).genuine, kind
+        answer = await client.post("/screen/verify", files={"report": (f"r.{kind}", data)})
+        assert "报告真实、未被修改" in answer.text and "2025-07-01" in answer.text
+        changed = bytearray(data)
+        changed[len(changed) // 2] ^= 0x01
+        answer = await client.post(
+            "/screen/verify", files={"report": (f"r.{kind}", bytes(changed))}
+        )
+        assert "核验未通过" in answer.text, kind
+
+    table = files["csv"].decode("utf-8-sig")
+    assert "'=HYPERLINK" in table and "\n=HYPERLINK" not in table
+
+
+async def test_xlsx_upload(client: httpx.AsyncClient) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in LIST.splitlines():
+        sheet.append(row.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = (await post_list(client, "list.xlsx", buffer.getvalue())).text
+    assert "列入严重违法失信名单" in page and 'href="/record/CNIPA-2025-0001"' in page
+
+
+async def test_pasted_lines(client: httpx.AsyncClient) -> None:
+    pasted = "深圳市创明知识产权代理有限公司\n杭州某某科技有限公司"
+    page = (await client.post("/screen", data={"pasted": pasted})).text
+    assert re.search(r'<span class="counts__number">1</span> <span>列入严重违法失信名单', page)
+
+
+@pytest.mark.parametrize(
+    ("files", "data", "message"),
+    [
+        (None, {}, "请选择要上传的 CSV 或 Excel 文件"),
+        ({"file": ("a.csv", b"")}, {}, "文件为空"),
+        ({"file": ("a.xlsx", b"PK\x03\x04not really")}, {}, "Excel"),
+        (
+            {"file": ("a.csv", "名称,地址\n某公司,深圳\n".encode())},
+            {"name_column": "Z"},
+            "Z",
+        ),
+    ],
+)
+async def test_problems_are_explained(
+    client: httpx.AsyncClient, files: dict[str, tuple[str, bytes]] | None, data: dict[str, str],
+    message: str,
+) -> None:  # fmt: skip
+    response = await client.post("/screen", files=files, data=data)
+    assert response.status_code == 400
+    assert message in response.text and "不保存上传的名单" in response.text
+
+
+async def test_uploads_are_not_logged(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        await post_list(client, "secret-list.csv", LIST.encode())
+    assert "创明" not in caplog.text and "secret-list" not in caplog.text
+    assert '"route":"/screen"' in caplog.text

@@ -1,0 +1,229 @@
+"""Screening rows against a small crafted register, on every engine, and the name scorer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from credit.screening import names
+from credit.screening.matching import (
+    Entry,
+    RowResult,
+    by_severity,
+    screen_rows,
+    screen_stream,
+    summarize,
+)
+from credit.search.blocking import BlockingEngine
+from tests.engines import ENGINES, build_engine
+from tests.test_models import GOOD, RECORD
+
+DAY = date(2025, 7, 1)
+SERIOUS: dict[str, Any] = {
+    **RECORD,
+    "record_id": "S-1",
+    "kind": "serious_list",
+    "severity": "serious",
+    "subject_name": "广州市恒远贸易有限公司",
+    "uscc": "91440101MA59XKQK0P",
+    "former_names": ["广州市恒远商贸有限公司"],
+    "publish_until": "2027-03-09",
+}
+DISHONEST: dict[str, Any] = {**RECORD, "record_id": "D-1"}  # 深圳市测试科技有限公司
+GOOD_ONLY: dict[str, Any] = {
+    **GOOD,
+    "record_id": "G-1",
+    "subject_name": "杭州市华美电子有限公司",
+    "uscc": "91330100MA2H8Q5R3F",
+}
+GOOD_OF_DISHONEST: dict[str, Any] = {**GOOD, "record_id": "G-2"}
+DELISTED: dict[str, Any] = {
+    **RECORD,
+    "record_id": "X-1",
+    "subject_name": "成都蜀光电子有限公司",
+    "uscc": "91510100MA6C4D9E8W",
+    "delisted_on": "2025-06-01",
+    "delist_reason": "repaired",
+}
+LINES = [SERIOUS, DISHONEST, GOOD_ONLY, GOOD_OF_DISHONEST, DELISTED]
+
+
+def _valid(code: str) -> str:
+    from credit.uscc import check_character
+
+    return code[:17] + check_character(code[:17])
+
+
+for _line in LINES:
+    _line["uscc"] = _valid(_line["uscc"])
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BlockingEngine]:
+    tmp: Path = tmp_path_factory.mktemp(f"screen-{request.param}")
+    blocking = build_engine(request.param, LINES, tmp)
+    try:
+        yield blocking
+    finally:
+        blocking.close()
+
+
+def screen(engine: BlockingEngine, name: str = "", uscc: str = "", day: date = DAY) -> RowResult:
+    return engine.run(screen_rows(engine.engine, [Entry("1", name, uscc)], day=day))[0]
+
+
+def test_uscc_match(engine: BlockingEngine) -> None:
+    result = screen(engine, "随便写的名称", SERIOUS["uscc"])
+    assert (result.verdict, result.basis) == ("SERIOUS", "USCC")
+    assert "公示名称为「广州市恒远贸易有限公司」" in result.reason
+
+
+@pytest.mark.parametrize(
+    "name", ["广州市恒远贸易有限公司", "廣州市恒遠貿易有限公司", " 广州市 恒远贸易（有限公司） "]
+)
+def test_name_match_after_normalization(engine: BlockingEngine, name: str) -> None:
+    result = screen(engine, name)
+    assert (result.verdict, result.basis) == ("SERIOUS", "NAME")
+    assert result.matches[0].score == 1.0
+
+
+def test_former_name_match(engine: BlockingEngine) -> None:
+    result = screen(engine, "广州市恒远商贸有限公司")
+    assert (result.verdict, result.basis) == ("SERIOUS", "FORMER_NAME")
+    assert "曾用名「广州市恒远商贸有限公司」" in result.reason
+
+
+def test_dishonest_with_good_credit_attached(engine: BlockingEngine) -> None:
+    result = screen(engine, "深圳市测试科技有限公司")
+    assert result.verdict == "DISHONEST"
+    assert [m.record_id for m in result.good_credit] == ["G-2"]
+
+
+def test_good_credit_only_is_clear_with_information(engine: BlockingEngine) -> None:
+    result = screen(engine, "", GOOD_ONLY["uscc"])
+    assert (result.verdict, result.basis) == ("CLEAR", "USCC")
+    assert [m.record_id for m in result.good_credit] == ["G-1"]
+
+
+def test_similar_names_are_review_with_an_explanation(engine: BlockingEngine) -> None:
+    result = screen(engine, "广州市恒远贸易有限责任公司")
+    assert (result.verdict, result.basis) == ("REVIEW", "SIMILAR_NAME")
+    assert 0 < result.matches[0].score < 1
+    assert "有限责任公司" in result.reason and "相似度" in result.reason
+    assert screen(engine, "广州恒远贸易有限公司").verdict == "REVIEW"
+
+
+@pytest.mark.parametrize(
+    "name", ["广州市恒远贸易有限公司深圳分公司", "杭州市恒远贸易有限公司", "广州市明光贸易有限公司"]
+)
+def test_branch_other_city_and_other_name_are_clear(engine: BlockingEngine, name: str) -> None:
+    assert screen(engine, name).verdict == "CLEAR"
+
+
+def test_delisted_record_never_makes_a_verdict(engine: BlockingEngine) -> None:
+    for name, code in (("成都蜀光电子有限公司", ""), ("", DELISTED["uscc"])):
+        assert screen(engine, name, code).verdict == "CLEAR"
+        assert screen(engine, name, code).matches == ()
+        before = screen(engine, name, code, day=date(2025, 5, 31))
+        assert before.verdict == "DISHONEST"
+    assert screen(engine, "成都蜀光电子有限责任公司").verdict == "CLEAR"
+
+
+def test_invalid_rows(engine: BlockingEngine) -> None:
+    empty = screen(engine)
+    assert empty.verdict == "INVALID" and "均为空" in empty.reason
+    assert "过短" in screen(engine, "公").reason
+    assert "不含文字" in screen(engine, "——").reason
+    assert "200" in screen(engine, "公" * 201).reason
+    wrong = SERIOUS["uscc"][:17] + ("0" if SERIOUS["uscc"][17] != "0" else "1")
+    invalid = screen(engine, "某个不在名单上的公司", wrong)
+    assert invalid.verdict == "INVALID" and "校验位" in invalid.reason
+    assert screen(engine, "", "12345").verdict == "INVALID"
+
+
+def test_invalid_code_with_an_exact_name_is_screened_by_name(engine: BlockingEngine) -> None:
+    wrong = SERIOUS["uscc"][:17] + ("0" if SERIOUS["uscc"][17] != "0" else "1")
+    result = screen(engine, "广州市恒远贸易有限公司", wrong)
+    assert (result.verdict, result.basis) == ("SERIOUS", "NAME")
+    assert any("校验位" in m for m in result.messages)
+
+
+def test_same_name_with_another_valid_code_is_review(engine: BlockingEngine) -> None:
+    other = _valid("91440101MA59XKQK1P")
+    result = screen(engine, "广州市恒远贸易有限公司", other)
+    assert (result.verdict, result.basis) == ("REVIEW", "SIMILAR_NAME")
+    assert "统一社会信用代码不同" in result.reason
+
+
+def test_batch_keeps_order_summary_and_severity(engine: BlockingEngine) -> None:
+    entries = [
+        Entry("a", "杭州市明光贸易有限公司"),
+        Entry("b", "广州市恒远贸易有限公司"),
+        Entry("c"),
+        Entry("d", "深圳市测试科技有限公司"),
+        Entry("e", "广州市恒远贸易有限责任公司"),
+    ]
+    results = engine.run(screen_rows(engine.engine, entries, day=DAY, concurrency=2))
+    assert [r.entry.ref for r in results] == ["a", "b", "c", "d", "e"]
+    assert summarize(results) == {
+        "SERIOUS": 1,
+        "DISHONEST": 1,
+        "REVIEW": 1,
+        "INVALID": 1,
+        "CLEAR": 1,
+    }
+    assert [r.entry.ref for r in by_severity(results)] == ["b", "d", "e", "c", "a"]
+
+    async def streamed() -> list[RowResult]:
+        many = (Entry(str(i), e.name) for i in range(7) for e in entries)
+        return [r async for r in screen_stream(engine.engine, many, day=DAY, window=4)]
+
+    again = engine.run(streamed())
+    assert [r.verdict for r in again] == [r.verdict for r in results] * 7
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+
+def test_parse_name_parts() -> None:
+    parts = names.parse_name("广东省深圳市華創（深圳）科技有限公司广州分公司")
+    assert (parts.region, parts.core, parts.form, parts.branch) == (
+        "广东省深圳市",
+        "华创深圳科技",
+        "有限公司",
+        "广州分公司",
+    )
+    bracket = names.parse_name("华创（深圳）科技有限公司")
+    assert (bracket.region, bracket.core) == ("深圳", "华创科技")
+    agency = names.parse_name("北京智慧源专利代理事务所（普通合伙）")
+    assert agency.form == "事务所普通合伙"
+
+
+@pytest.mark.parametrize(
+    ("asked", "at_least", "below", "says"),
+    [
+        ("深圳华创科技有限公司", 95, 100, "写法不同"),
+        ("华创科技有限公司", 90, 100, "缺少行政区划"),
+        ("深圳市华闯科技有限公司", 80, 95, "读音相同"),
+        ("深圳市华创科技有限责任公司", 80, 95, "组织形式不同"),
+        ("广州市华创科技有限公司", 0, 80, "行政区划不同"),
+        ("深圳市华创科技有限公司广州分公司", 0, 80, "分公司与总公司不是同一主体"),
+        ("深圳市华创贸易有限公司", 0, 80, "名称主体"),
+    ],
+)
+def test_compare(asked: str, at_least: float, below: float, says: str) -> None:
+    similarity = names.compare(asked, "深圳市华创科技有限公司")
+    assert at_least <= similarity.score < below
+    assert says in similarity.explanation
+    assert similarity.explanation.startswith("名称相近（相似度")
+
+
+def test_compare_uses_the_records_region_when_its_name_has_none() -> None:
+    assert names.compare("深圳市华创科技有限公司", "华创科技有限公司", "440305").score == 99
+    assert names.compare("广州市华创科技有限公司", "华创科技有限公司", "440305").score < 80
