@@ -37,6 +37,7 @@ from credit.screening.matching import (
     summarize,
 )
 from credit.screening.signing import CSV_SEAL_CELL, SealFields, key_id, seal
+from credit.spreadsheet import neutralize_cell
 from credit.vocabulary import KINDS
 
 __all__ = [
@@ -61,7 +62,6 @@ XLSX_MAX_ROWS = 1_048_575
 SIGNATURE_NOTE = (
     "Ed25519 签名在文件的 ZIP 注释中；可在 /screen/verify 或用 ipcredit verify-report 核验"
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,7 @@ def report_from_table(table: Table, results: Sequence[RowResult], info: ReportIn
     return Report(info, list(table.headers), rows)
 
 
-def neutralize(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula: `=1+1` → `'=1+1`."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+neutralize = neutralize_cell  # one rule for every file meant for spreadsheets
 
 
 def result_cells(result: RowResult) -> list[str]:
