@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import engine, ingest
+from bench import engine, es, http, ingest, screen_labels, stats
 from bench.harness import BenchError, Figure, append_results, emit, machine, results_section
 
 EXIT_OK = 0
@@ -23,6 +23,10 @@ Runner = Callable[[int], tuple[list[Figure], list[str]]]
 BENCHMARKS: dict[str, tuple[Runner, int]] = {
     ingest.NAME: (ingest.run, ingest.DEFAULT_RECORDS),
     engine.NAME: (engine.run, engine.DEFAULT_RECORDS),
+    http.NAME: (http.run, http.DEFAULT_RECORDS),
+    es.NAME: (es.run, es.DEFAULT_RECORDS),
+    stats.NAME: (stats.run, stats.DEFAULT_RECORDS),
+    screen_labels.NAME: (screen_labels.run, screen_labels.DEFAULT_RECORDS),
 }
 
 

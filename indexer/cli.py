@@ -281,7 +281,7 @@ def _with_reader(settings: Settings, read: Callable[[SearchEngine], Awaitable[in
 
 def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit reindex`: rebuild the engine from the store of record."""
-    from indexer.rebuild import reindex_tantivy
+    from indexer.rebuild import reindex
 
     with _index_lock(settings.data_dir):
         store = Store(settings.store_path)
@@ -290,7 +290,7 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
                 DocumentBuilder() as builder,
                 LineProgress("重建索引", store.count_records()) as bar,
             ):
-                written = reindex_tantivy(store, settings.data_dir, builder, bar.advance_to)
+                written = reindex(store, settings, builder, bar.advance_to)
             version = store.data_version
         finally:
             store.close()
@@ -300,10 +300,8 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_purge(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit purge`: drop from the engine what will never be published again."""
-    from credit.search.tantivy_engine import TantivyWriter
-
     with _index_lock(settings.data_dir):
-        writer = TantivyWriter.for_data_dir(settings.data_dir)
+        writer = open_writer(settings)
         try:
             removed = writer.purge(day=clock.today())
         finally:

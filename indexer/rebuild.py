@@ -1,4 +1,8 @@
-"""`ipcredit reindex`: rebuilding the embedded engine from the store of record."""
+"""`ipcredit reindex`: rebuilding the engine from the store of record.
+
+tantivy: a new index directory, switched to with one rename. Elasticsearch: a
+new generation of indices, switched to with one alias update.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,30 @@ from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
+from credit.config import Settings
+from credit.search import es_indices
 from credit.search import tantivy_layout as layout
+from credit.search.engine import EngineWriter
+from credit.search.engines import unknown_engine
+from credit.search.es_client import public_errors, sync_client
+from credit.search.es_writer import ElasticsearchWriter
 from credit.search.tantivy_engine import TantivyWriter
 from indexer.documents import DocumentBuilder
 from indexer.store import Store
 from indexer.sync import CHUNK
 
 Report = Callable[[int], object]
+
+
+def reindex(
+    store: Store, settings: Settings, builder: DocumentBuilder, report: Report | None = None
+) -> int:
+    """Rebuild the configured engine from the store; return how many records."""
+    if settings.engine == "elasticsearch":
+        return reindex_elasticsearch(store, settings, builder, report)
+    if settings.engine == "tantivy":
+        return reindex_tantivy(store, settings.data_dir, builder, report)
+    raise unknown_engine(settings)
 
 
 def reindex_tantivy(
@@ -23,23 +44,11 @@ def reindex_tantivy(
     The caller holds the index lock, so the store does not change meanwhile. A
     failure removes the partial directory and leaves the current index serving.
     """
-    version = store.data_version
     directory = layout.new_dir(data_dir)
-    written = 0
     writer: TantivyWriter | None = None
     try:
         writer = TantivyWriter(directory)
-        records = store.iter_record_json()
-        while chunk := list(islice(records, CHUNK)):
-            documents = builder.records(chunk)
-            writer.apply(
-                records=documents, removed_records=[], cases=[], removed_cases=[], version=0
-            )
-            written += len(chunk)
-            if report:
-                report(written)
-        cases = builder.cases(list(store.iter_case_json()))
-        writer.apply(records=[], removed_records=[], cases=cases, removed_cases=[], version=version)
+        written = load(store, writer, builder, report)
         writer.close()
     except BaseException:
         if writer is not None:
@@ -51,6 +60,64 @@ def reindex_tantivy(
         layout.remove_dir(previous)
     for stale in stale_dirs(data_dir):  # left by a rebuild that was killed (the lock is ours)
         layout.remove_dir(stale)
+    return written
+
+
+def load(
+    store: Store, writer: EngineWriter, builder: DocumentBuilder, report: Report | None = None
+) -> int:
+    """Write every record and case of the store into an empty engine, labelled with the
+    store's data version at the end; return how many records."""
+    version = store.data_version
+    written = 0
+    records = store.iter_record_json()
+    while chunk := list(islice(records, CHUNK)):
+        documents = builder.records(chunk)
+        writer.apply(records=documents, removed_records=[], cases=[], removed_cases=[], version=0)
+        written += len(chunk)
+        if report:
+            report(written)
+    cases = builder.cases(list(store.iter_case_json()))
+    writer.apply(records=[], removed_records=[], cases=cases, removed_cases=[], version=version)
+    return written
+
+
+def reindex_elasticsearch(
+    store: Store, settings: Settings, builder: DocumentBuilder, report: Report | None = None
+) -> int:
+    """Build a new generation of indices from the store, then move the aliases to it.
+
+    The new indices load with no replicas and no refresh; then they get the replicas
+    the serving ones had, are refreshed, and both aliases move in one `update_aliases`
+    call; the old generation is deleted after. A failure deletes the new generation
+    and leaves the current one serving. The caller holds the index lock.
+    """
+    client = sync_client(settings.es_urls)
+    prefix = settings.es_index_prefix
+    try:
+        with public_errors():
+            old = es_indices.current(client, prefix)
+            replicas = es_indices.replicas_of(client, old)
+            new = es_indices.create(client, prefix, loading=True)
+        try:
+            writer = ElasticsearchWriter(
+                client, new.records, new.cases, through_alias=False, refresh=False
+            )
+            written = load(store, writer, builder, report)
+            with public_errors():
+                es_indices.serving_settings(client, new, replicas)
+                client.indices.refresh(index=[new.records, new.cases])
+                es_indices.swap(client, prefix, old, new)
+        except BaseException:
+            with public_errors():
+                es_indices.delete(client, new)
+            raise
+        with public_errors():
+            for stale in es_indices.existing_versions(client, prefix):
+                if stale != new.version:  # the old one, and any left by a killed rebuild
+                    es_indices.delete(client, es_indices.generation(prefix, stale))
+    finally:
+        client.close()
     return written
 
 

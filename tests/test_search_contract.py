@@ -630,10 +630,7 @@ def oracle_filter(body: dict[str, Any], flt: RecordFilter) -> bool:
         and (not flt.region or region.startswith(flt.region))
         and (flt.decided_from is None or decided >= flt.decided_from)
         and (flt.decided_until is None or decided <= flt.decided_until)
-        and (
-            flt.published_since is None
-            or window_of(body).publish_from >= flt.published_since
-        )
+        and (flt.published_since is None or window_of(body).publish_from >= flt.published_since)
     )
 
 

@@ -1,0 +1,256 @@
+"""The scale-out engine: reads one Elasticsearch cluster through its aliases, async.
+
+A portal node needs nothing but the cluster's URL: the aliases
+`{prefix}-records` and `{prefix}-cases` name the current indices, and the
+records index carries the data version it reflects in its mapping's `_meta`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+
+from credit import text
+from credit.search import es_cursors as cursors
+from credit.search import es_highlight as marks
+from credit.search import es_mappings as layout
+from credit.search import es_queries as queries
+from credit.search.engine import Body
+from credit.search.es_client import async_client, public_errors
+from credit.search.plan import TextPlan, plan_text
+from credit.search.query import (
+    FACET_NAMES,
+    Candidate,
+    CaseQuery,
+    Entity,
+    FacetValue,
+    Hit,
+    RecordFilter,
+    SearchPage,
+    SearchQuery,
+    check_size,
+)
+
+ENTITY_LIMIT = 1_000
+COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
+CASE_FACETS = ("case_type", "year", "province", "publishers")
+BODY_ONLY = ["body"]
+
+Response = dict[str, Any]
+
+
+class ElasticsearchEngine:
+    """The `SearchEngine` reads, each one request (or two for screening) to the cluster."""
+
+    def __init__(self, urls: Sequence[str], prefix: str) -> None:
+        layout.check_prefix(prefix)
+        self.client: AsyncElasticsearch = async_client(urls)
+        self.records = layout.records_alias(prefix)
+        self.cases = layout.cases_alias(prefix)
+
+    async def _search(self, index: str, *, paging: bool = False, **request: Any) -> Response:
+        with public_errors(paging=paging):
+            response = await self.client.search(index=index, **request)
+        body: Response = response.body
+        return body
+
+    async def data_version(self) -> int:
+        with public_errors():
+            response = await self.client.indices.get_mapping(index=self.records)
+        return layout.data_version_of(response.body)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    # -- records -------------------------------------------------------------------------
+
+    async def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
+        size = check_size(query.size)
+        plan = plan_text(query.text)
+        newest = query.sort == "newest" or plan.empty
+        order = "newest" if newest else "relevance"
+        position = cursors.decode(query.cursor, size, order)
+        request: dict[str, Any] = {
+            "query": queries.record_search(plan, query.filter, day),
+            "sort": queries.sort_by("decided_on" if newest else None),
+        }
+        if query.facets:
+            request["aggs"] = queries.facets({name: name for name in FACET_NAMES})
+        return await self._page(
+            self.records, request, position, size, order, plan, marks.RECORD_SHOWN, day
+        )
+
+    async def get_record(self, record_id: str, *, day: date) -> Body | None:
+        found = await self._published(day, "id", [record_id], limit=1)
+        return found[0] if found else None
+
+    async def get_entity(self, uscc: str, *, day: date) -> Entity | None:
+        records = await self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT, newest=True)
+        if not records:
+            return None
+        name = str(records[0]["subject_name"])
+        former = {n for record in records for n in record.get("former_names", [])}
+        former |= {str(record["subject_name"]) for record in records}
+        return Entity(
+            uscc=uscc,
+            name=name,
+            former_names=sorted(former - {name}),
+            region_code=records[0].get("region_code"),
+            records=records,
+        )
+
+    async def find_candidates(
+        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
+    ) -> list[Candidate]:
+        found: dict[str, Candidate] = {}
+
+        def add(basis: Any, records: Iterable[Body], score: float = 1.0) -> None:
+            for record in records:
+                found.setdefault(str(record["record_id"]), Candidate(basis, record, score))
+
+        if uscc:
+            add("USCC", await self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT))
+        if name and (normalized := text.normalize_name(name)):
+            exact = await self._published(
+                day, "name_exact", [normalized], limit=ENTITY_LIMIT, also="former_exact"
+            )
+            add("NAME", (r for r in exact if text.normalize_name(r["subject_name"]) == normalized))
+            add("FORMER_NAME", exact)
+            if similar:
+                response = await self._search(
+                    self.records,
+                    query=queries.similar_names(name, day),
+                    size=similar,
+                    source=BODY_ONLY,
+                )
+                for hit in response["hits"]["hits"]:
+                    add("SIMILAR_NAME", [hit["_source"]["body"]], float(hit["_score"] or 0.0))
+        return list(found.values())
+
+    async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
+        if not record_ids:
+            return set()
+        unique = list(dict.fromkeys(record_ids))
+        response = await self._search(
+            self.records,
+            query=queries.published_where(day, "id", unique),
+            size=len(unique),
+            source=False,
+        )
+        return {str(hit["_id"]) for hit in response["hits"]["hits"]}
+
+    async def count_records(
+        self, *, day: date, by: Sequence[str], filter: RecordFilter | None = None
+    ) -> dict[str, list[FacetValue]]:
+        unknown = set(by) - COUNTABLE
+        if unknown:
+            raise ValueError(f"cannot count by {sorted(unknown)}")
+        response = await self._search(
+            self.records,
+            query=queries.record_search(plan_text(""), filter or RecordFilter(), day),
+            size=0,
+            track_total_hits=False,
+            aggs=queries.facets({name: name for name in by}, size=1000),
+        )
+        return _facets(response, by)
+
+    async def _published(
+        self,
+        day: date,
+        field: str,
+        values: list[str],
+        *,
+        limit: int,
+        newest: bool = False,
+        also: str | None = None,
+    ) -> list[Body]:
+        """Bodies of records published on `day` whose `field` (or `also`) is in `values`."""
+        query = queries.published_where(day, field, values)
+        if also:
+            query = queries.published_where_either(day, (field, also), values)
+        request: dict[str, Any] = {"query": query, "size": limit, "source": BODY_ONLY}
+        if newest:
+            request["sort"] = queries.sort_by("decided_on")
+        response = await self._search(self.records, **request)
+        return [hit["_source"]["body"] for hit in response["hits"]["hits"]]
+
+    # -- cases ---------------------------------------------------------------------------
+
+    async def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
+        size = check_size(query.size)
+        plan = plan_text(query.text)
+        order = "newest" if plan.empty else "relevance"
+        position = cursors.decode(query.cursor, size, order)
+        request: dict[str, Any] = {
+            "query": queries.case_search(plan, query.filter, day),
+            "sort": queries.sort_by("published_on" if plan.empty else None),
+        }
+        if query.facets:
+            request["aggs"] = queries.facets({name: name for name in CASE_FACETS})
+        return await self._page(
+            self.cases, request, position, size, order, plan, marks.CASE_SHOWN, day
+        )
+
+    async def get_case(self, case_id: str, *, day: date) -> Body | None:
+        response = await self._search(
+            self.cases, query=queries.case_by_id(case_id, day), size=1, source=BODY_ONLY
+        )
+        hits = response["hits"]["hits"]
+        return hits[0]["_source"]["body"] if hits else None
+
+    # -- pages ---------------------------------------------------------------------------
+
+    async def _page(
+        self,
+        index: str,
+        request: dict[str, Any],
+        position: cursors.Position,
+        size: int,
+        order: str,
+        plan: TextPlan,
+        shown: dict[str, bool],
+        day: date,
+    ) -> SearchPage:
+        """One page of hits with its total, facets, highlights and the next cursor."""
+        highlighted = marks.RECORD_FIELDS if index == self.records else marks.CASE_FIELDS
+        if not plan.empty and not plan.uscc:
+            request["highlight"] = queries.highlight(highlighted)
+        response = await self._search(
+            index,
+            paging=position.offset > 0,
+            size=size,
+            track_total_hits=True,
+            source=BODY_ONLY,
+            **request,
+            **cursors.page_request(position),
+        )
+        hits = response["hits"]["hits"]
+        total = int(response["hits"]["total"]["value"])
+        id_field = "record_id" if index == self.records else "case_id"
+        page_hits = [_hit(hit, id_field, plan, shown) for hit in hits]
+        last_sort = hits[-1]["sort"] if hits else None
+        following = cursors.following(position, len(hits), size, total, last_sort, order)
+        facets = _facets(response, list(request.get("aggs", {})))
+        return SearchPage(page_hits, total, facets, following, day)
+
+
+def _hit(hit: dict[str, Any], id_field: str, plan: TextPlan, shown: dict[str, bool]) -> Hit:
+    body: Body = hit["_source"]["body"]
+    terms = marks.terms_of(hit.get("highlight", {}), plan.raw)
+    score = float(hit["_score"]) if hit.get("_score") is not None else 0.0
+    return Hit(str(body[id_field]), body, marks.shown(body, terms, shown), score)
+
+
+def _facets(response: Response, names: Iterable[str]) -> dict[str, list[FacetValue]]:
+    aggregations = response.get("aggregations", {})
+    return {
+        name: [
+            FacetValue(str(bucket["key"]), int(bucket["doc_count"]))
+            for bucket in aggregations.get(name, {}).get("buckets", [])
+            if bucket["key"] != ""
+        ]
+        for name in names
+    }
