@@ -1,1 +1,1 @@
-"""The GraphQL API over the search layer (not built yet)."""
+"""The GraphQL API over the search layer (`/graphql`)."""

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import engine, es, http, ingest, screen_labels, stats
+from bench import engine, es, http, ingest, screen, screen_labels, stats
 from bench.harness import BenchError, Figure, append_results, emit, machine, results_section
 
 EXIT_OK = 0
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, tuple[Runner, int]] = {
     http.NAME: (http.run, http.DEFAULT_RECORDS),
     es.NAME: (es.run, es.DEFAULT_RECORDS),
     stats.NAME: (stats.run, stats.DEFAULT_RECORDS),
+    screen.NAME: (screen.run, screen.DEFAULT_RECORDS),
     screen_labels.NAME: (screen_labels.run, screen_labels.DEFAULT_RECORDS),
 }
 
@@ -33,6 +34,9 @@ BENCHMARKS: dict[str, tuple[Runner, int]] = {
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("name", choices=sorted(BENCHMARKS), help="which benchmark")
+    parser.add_argument(
+        "--rows", type=int, default=None, help="screen: rows per upload (default 10,000)"
+    )
     parser.add_argument(
         "--records", type=int, default=None, help="records to generate (default: the target's)"
     )
@@ -50,9 +54,10 @@ def _load() -> str:
         return "?"
 
 
-def command_line(name: str, records: int) -> str:
+def command_line(name: str, records: int, rows: int | None = None) -> str:
     """The exact command that reproduces this run, as recorded in RESULTS.md."""
-    return f"python -m bench {name} --records {records}"
+    rows_option = f" --rows {rows}" if rows is not None else ""
+    return f"python -m bench {name} --records {records}{rows_option}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     records: int = default_records if args.records is None else args.records
     described = machine()
     load_before = _load()
+    if args.rows is not None:
+        screen.ROWS = args.rows
     try:
         figures, notes = runner(records)
     except BenchError as error:
@@ -77,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         " (other work on the machine lengthens the times)",
     ]
     if not args.no_record:
-        append_results(results_section(command_line(args.name, records), figures, described, notes))
+        command = command_line(args.name, records, args.rows)
+        append_results(results_section(command, figures, described, notes))
     missed = [f.figure for f in figures if f.met is False]
     if missed:
         print(f"bench {args.name}: target missed: {', '.join(missed)}", file=sys.stderr)

@@ -1,0 +1,86 @@
+"""The document limits: depth 10, 2,000 tokens, 15 aliases (QUERY_TOO_COMPLEX).
+
+Strawberry's own extensions do the counting; their validators report through a context
+that turns the first error into one Chinese QUERY_TOO_COMPLEX error. The token limit stops
+the parser itself, and `api.errors` recognises its syntax error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from graphql import ASTValidationRule, GraphQLError, ValidationContext, ValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from credit.search.errors import QueryTooComplex
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2_000
+MAX_ALIASES = 15
+
+DEPTH_MESSAGE = f"查询嵌套过深：最多 {MAX_DEPTH} 层。"
+TOKENS_MESSAGE = f"查询语句过长：最多 {MAX_TOKENS} 个词法单元。"
+ALIASES_MESSAGE = f"查询使用的别名过多：最多 {MAX_ALIASES} 个。"
+
+
+def too_complex(message: str, nodes: Any = None) -> GraphQLError:
+    """A QUERY_TOO_COMPLEX error for the public."""
+    return GraphQLError(message, nodes, extensions={"code": QueryTooComplex.code})
+
+
+class _FirstErrorAs:
+    """A validation context whose `report_error` reports one coded error, once."""
+
+    def __init__(self, context: ValidationContext, message: str) -> None:
+        self._context = context
+        self._message = message
+        self._reported = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def report_error(self, error: GraphQLError) -> None:
+        if not self._reported:
+            self._reported = True
+            self._context.report_error(too_complex(self._message, error.nodes))
+
+
+def _coded(rules: list[type[Any]], message: str) -> list[type[ValidationRule]]:
+    """Rules that run strawberry's checking rules and report `message` instead."""
+
+    def make(rule: type[Any]) -> type[ValidationRule]:
+        class Coded(ValidationRule):
+            def __init__(self, context: ValidationContext) -> None:
+                super().__init__(context)
+                rule(_FirstErrorAs(context, message))
+
+        return Coded
+
+    return [make(rule) for rule in rules]
+
+
+def limit_extensions() -> list[Callable[[], SchemaExtension]]:
+    """Factories of the schema extensions enforcing the three limits (one set per request)."""
+    depth = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+    aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules
+    rules: list[type[ASTValidationRule]] = [
+        *_coded(depth, DEPTH_MESSAGE),
+        *_coded(aliases, ALIASES_MESSAGE),
+    ]
+    return [
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(AddValidationRules, rules),
+    ]
+
+
+def is_token_limit(error: GraphQLError) -> bool:
+    """The parser's refusal of a document over `MAX_TOKENS` (graphql-core words it so)."""
+    return error.message.startswith("Syntax Error: Document contains more than")
