@@ -30,6 +30,10 @@ NAME = "stats"
 DEFAULT_RECORDS = 1_000_000
 
 WARM_P50_MS = Target("<=", 300)
+EXPORT_SECONDS = Target("<=", 2)
+EXPORT_ROWS = Target(">=", 10_000)
+EXPORT_PATH = "/search/export.csv?sort=newest"
+EXPORT_SAMPLES = 3
 
 WARM_UP = 5
 SAMPLES = 30
@@ -62,6 +66,8 @@ async def _probe() -> dict[str, Any]:
             await get("/stats")
         page_ms = [(await get("/stats"))[0] for _ in range(SAMPLES)]
         csv_ms = [(await get("/stats/months.csv"))[0] for _ in range(CSV_SAMPLES)]
+        exports = [await get(EXPORT_PATH) for _ in range(EXPORT_SAMPLES)]
+        export_rows = exports[0][1].text.count("\r\n") - 1  # less the header row
         engine = await service.engine()
         day = service.today()
         compute_ms: list[float] = []
@@ -75,6 +81,8 @@ async def _probe() -> dict[str, Any]:
         "first_ms": first_ms,
         "page_ms": page_ms,
         "csv_ms": csv_ms,
+        "export_ms": [elapsed for elapsed, _ in exports],
+        "export_rows": export_rows,
         "compute_ms": compute_ms,
         "page_bytes": len(first.content),
         "published": stats.total,
@@ -122,6 +130,9 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         fig("compute_stats_p50_ms", percentile(result["compute_ms"], 50), "ms")
         fig("stats_csv_p50_ms", percentile(result["csv_ms"], 50), "ms")
         fig("stats_page_kb", result["page_bytes"] / 1000, "kB")
+        export_seconds = statistics.median(result["export_ms"]) / 1000
+        fig("export_10k_csv_seconds", export_seconds, "s", EXPORT_SECONDS)
+        fig("export_rows", result["export_rows"], "rows", EXPORT_ROWS)
         fig("serving_rss_mb", serving.peak_rss_bytes / _MB, "MB")
     return [
         f"feed: `ipcredit generate --records {records} --seed {seed}`, indexed with"
@@ -134,6 +145,9 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         " timed ones (stats_warm_*: whole request, twelve engine counts, SVG and template);"
         f" compute_stats_p50_ms: `credit.stats.compute_stats` alone x {SAMPLES};"
         f" stats_csv_p50_ms: `GET /stats/months.csv` x {CSV_SAMPLES}",
+        f"export_10k_csv_seconds: `GET {EXPORT_PATH}` (every published record, newest first,"
+        " cut at 10,000 rows) read to the end through the same client, median of"
+        f" {EXPORT_SAMPLES}; export_rows: data rows in the file",
     ]
 
 
