@@ -29,7 +29,7 @@ from portal.rendering import render, service_of
 from portal.search_params import SearchParams
 
 MAX_ROWS = 10_000
-PAGE = 100
+PAGE = 1_000  # rows read from the engine at once; one chunk of the response each
 RECORD_COLUMNS = (
     "record_id", "kind", "kind_label", "category", "category_label", "severity",
     "subject_type", "subject_name", "uscc", "former_names", "legal_representative",
@@ -119,35 +119,35 @@ async def _export(
 
 async def _rows(
     pages: AsyncIterator[SearchPage], row_of: Callable[[dict[str, Any]], dict[str, Any]]
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """The rows of each engine page (one chunk each), cut at MAX_ROWS."""
     written = 0
     async for page in pages:
-        for hit in page.hits[: MAX_ROWS - written]:
-            yield row_of(hit.body)
-            written += 1
+        chunk = [row_of(hit.body) for hit in page.hits[: MAX_ROWS - written]]
+        written += len(chunk)
+        yield chunk
 
 
 async def _csv(
-    rows: AsyncIterator[dict[str, Any]], columns: Sequence[str], meta: dict[str, Any]
+    chunks: AsyncIterator[list[dict[str, Any]]], columns: Sequence[str], meta: dict[str, Any]
 ) -> AsyncIterator[str]:
-    header = [*columns, "as_of", "data_version"]
-    yield BOM + _csv_line(header)
-    async for row in rows:
-        cells = [_cell(row.get(column)) for column in columns]
-        yield _csv_line([*cells, meta["as_of"], str(meta["data_version"])])
+    yield BOM + _csv_lines([[*columns, "as_of", "data_version"]])
+    stamp = [meta["as_of"], str(meta["data_version"])]
+    async for rows in chunks:
+        yield _csv_lines([[_cell(row.get(column)) for column in columns] + stamp for row in rows])
 
 
 async def _jsonl(
-    rows: AsyncIterator[dict[str, Any]], what: str, meta: dict[str, Any], text: str
+    chunks: AsyncIterator[list[dict[str, Any]]], what: str, meta: dict[str, Any], text: str
 ) -> AsyncIterator[bytes]:
     yield orjson.dumps({"ipcredit_export": what, **meta, "query": text}) + b"\n"
-    async for row in rows:
-        yield orjson.dumps(row) + b"\n"
+    async for rows in chunks:
+        yield b"".join(orjson.dumps(row) + b"\n" for row in rows)
 
 
-def _csv_line(cells: Sequence[str]) -> str:
+def _csv_lines(rows: Sequence[Sequence[str]]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
     return out.getvalue()
 
 

@@ -14,7 +14,8 @@ from credit import uscc as uscc_codes
 from credit.search.errors import BadCursor, InvalidUscc, PagingTooDeep, QueryTooLong
 
 MAX_QUERY_CHARS = 100
-MAX_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 100  # what the public asks for at once (pages, the API's `first`)
+MAX_BATCH_SIZE = 1_000  # what the service itself reads at once (exports, feeds)
 MAX_DEPTH = 10_000
 FACET_NAMES = ("kind", "category", "province", "year")
 
@@ -144,8 +145,9 @@ def uscc_in_query(text: str) -> str | None:
 
 
 def check_size(size: int) -> int:
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise PagingTooDeep(f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间。")
+    """A page size the engines accept: the public's limit is enforced by the API and pages."""
+    if not 1 <= size <= MAX_BATCH_SIZE:
+        raise PagingTooDeep(f"每页条数应在 1 到 {MAX_BATCH_SIZE} 之间。")
     return size
 
 
