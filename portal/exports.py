@@ -29,7 +29,7 @@ from portal.rendering import render, service_of
 from portal.search_params import SearchParams
 
 MAX_ROWS = 10_000
-PAGE = 1_000  # rows read from the engine at once; one chunk of the response each
+PAGE = 250  # rows read from the engine at once; one chunk of the response each
 RECORD_COLUMNS = (
     "record_id", "kind", "kind_label", "category", "category_label", "severity",
     "subject_type", "subject_name", "uscc", "former_names", "legal_representative",
