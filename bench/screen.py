@@ -111,6 +111,8 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         try:
             _wait_until_up(f"{base}/healthz", server)
             uploads, api = _through_http(base, upload, rows[:API_ENTRIES])
+        except httpx.HTTPError as error:
+            raise BenchError(f"the server did not answer in time: {error!r}") from error
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -142,7 +144,7 @@ def _through_http(
     }
     uploads: list[float] = []
     api: list[float] = []
-    with httpx.Client(base_url=base, timeout=120) as client:
+    with httpx.Client(base_url=base, timeout=600) as client:
         for _ in range(ROUNDS):
             started = time.perf_counter()
             answer = client.post("/screen", files={"file": ("exhibitors.csv", upload, "text/csv")})
