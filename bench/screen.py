@@ -101,7 +101,11 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         )
         _checked("the matching probe", matching, (0,))
         matched = orjson.loads(matching.stdout)
-        fig("matching_10k_seconds", statistics.median(matched["seconds"]), "s", MATCHING_SECONDS)
+        full = ROWS == 10_000  # the targets speak of 10,000 rows
+        fig("rows", ROWS, "rows")
+        matching_seconds = statistics.median(matched["seconds"])
+        fig("matching_seconds", matching_seconds, "s", MATCHING_SECONDS if full else None)
+        fig("matching_ms_per_row", matching_seconds * 1000 / ROWS, "ms")
         fig("matching_verdicts", len(matched["verdicts"]), "verdicts")
 
         port = _free_port()
@@ -116,20 +120,23 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        fig("upload_10k_seconds", statistics.median(uploads), "s", UPLOAD_SECONDS)
-        fig("upload_10k_max_seconds", max(uploads), "s")
-        fig("graphql_1k_seconds", statistics.median(api), "s", API_SECONDS)
+        fig("upload_seconds", statistics.median(uploads), "s", UPLOAD_SECONDS if full else None)
+        fig("upload_max_seconds", max(uploads), "s")
+        api_full = min(ROWS, API_ENTRIES) == API_ENTRIES
+        fig("graphql_entries", min(ROWS, API_ENTRIES), "entries")
+        fig("graphql_seconds", statistics.median(api), "s", API_SECONDS if api_full else None)
     return [
         f"feed: `ipcredit generate --records {records} --seed {seed}`; store and engine by"
         " `ipcredit index --defer-engine` and `ipcredit reindex` in a temporary directory",
         f"rows: {ROWS} (name, code) rows, one in five each: a name from the feed, a code from"
         " the feed, the name with 有限公司 → 有限责任公司, an invented name, the name with"
         " full-width brackets and a trailing space",
-        f"upload_10k: POST /screen of the {ROWS}-row CSV ({len(upload) // 1024} KiB) to"
+        f"upload: POST /screen of the {ROWS}-row CSV ({len(upload) // 1024} KiB) to"
         " `ipcredit serve` (one worker) until the result page with both signed reports has"
-        f" arrived, median of {ROUNDS}; matching_10k: `screen_rows` on the same rows in one"
-        f" process, median of {ROUNDS}; graphql_1k: `screen` with the first {API_ENTRIES}"
-        f" rows, median of {ROUNDS}",
+        f" arrived, median of {ROUNDS}; matching: `screen_rows` on the same rows in one"
+        f" process, median of {ROUNDS}; graphql: `screen` with the first {API_ENTRIES}"
+        f" rows, median of {ROUNDS}; the targets (10,000 rows ≤ 3 s, matching ≤ 1 s, 1,000"
+        " GraphQL entries ≤ 0.5 s) are checked only at those sizes",
     ]
 
 
