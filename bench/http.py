@@ -29,7 +29,7 @@ import orjson
 
 from bench.engine import percentile, published_usccs, rare_queries, sample_feed
 from bench.harness import BenchError, Figure, Target, measured, run_child
-from bench.ingest import _OK_STATUSES, CLI, _checked, child_env, generate_feed
+from bench.ingest import CLI, _checked, bulk_build, child_env, generate_feed
 
 NAME = "http"
 DEFAULT_RECORDS = 1_000_000
@@ -186,10 +186,7 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         feed = work / "feed.jsonl"
         env = child_env(data_dir)
         feed_lines = generate_feed(feed, records, seed, env, fig)
-        stored = run_child([*CLI, "index", "--defer-engine", str(feed)], env, work)
-        _checked("ipcredit index --defer-engine", stored, _OK_STATUSES)
-        built = _checked("ipcredit reindex", run_child([*CLI, "reindex"], env, work), (0,))
-        fig("build_seconds", stored.seconds + built.seconds, "s")
+        bulk_build(feed, env, work, fig)
 
         day = clock.today()
         sample = sample_feed(feed, feed_lines)

@@ -32,6 +32,7 @@ from credit.search.query import (
     SearchPage,
     SearchQuery,
     check_size,
+    entity_of,
 )
 
 ENTITY_LIMIT = 1_000
@@ -89,18 +90,7 @@ class ElasticsearchEngine:
 
     async def get_entity(self, uscc: str, *, day: date) -> Entity | None:
         records = await self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT, newest=True)
-        if not records:
-            return None
-        name = str(records[0]["subject_name"])
-        former = {n for record in records for n in record.get("former_names", [])}
-        former |= {str(record["subject_name"]) for record in records}
-        return Entity(
-            uscc=uscc,
-            name=name,
-            former_names=sorted(former - {name}),
-            region_code=records[0].get("region_code"),
-            records=records,
-        )
+        return entity_of(uscc, records)
 
     async def find_candidates(
         self, *, uscc: str | None, name: str | None, day: date, similar: int = 10

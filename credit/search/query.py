@@ -113,6 +113,22 @@ class Entity:
         return any(record["kind"] == "serious_list" for record in self.records)
 
 
+def entity_of(uscc: str, records: list[dict[str, Any]]) -> Entity | None:
+    """The entity of a USCC from its published records, newest decision first; None if none."""
+    if not records:
+        return None
+    name = str(records[0]["subject_name"])
+    former = {str(n) for record in records for n in record.get("former_names", [])}
+    former |= {str(record["subject_name"]) for record in records}
+    return Entity(
+        uscc=uscc,
+        name=name,
+        former_names=sorted(former - {name}),
+        region_code=records[0].get("region_code"),
+        records=records,
+    )
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A published record that may be the screened subject, with how it was found."""

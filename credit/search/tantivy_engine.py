@@ -35,6 +35,7 @@ from credit.search.query import (
     SearchQuery,
     check_size,
     decode_cursor,
+    entity_of,
     next_cursor,
 )
 from credit.search.threads import in_thread
@@ -133,18 +134,7 @@ class TantivyEngine:
     def get_entity(self, uscc: str, *, day: date) -> Entity | None:
         self._fresh()
         records = self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT, newest=True)
-        if not records:
-            return None
-        name = str(records[0]["subject_name"])
-        former = {n for record in records for n in record.get("former_names", [])}
-        former |= {str(record["subject_name"]) for record in records}
-        return Entity(
-            uscc=uscc,
-            name=name,
-            former_names=sorted(former - {name}),
-            region_code=records[0].get("region_code"),
-            records=records,
-        )
+        return entity_of(uscc, records)
 
     @in_thread
     def find_candidates(
