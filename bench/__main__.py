@@ -1,5 +1,7 @@
 """`python -m bench NAME [--records N] [--no-record]`.
 
+`python -m bench soak [--minutes M] [--connections C]` sets the soak's length and load.
+
 Exit status: 0 every target met; 4 finished but some target missed (the figures
 are still printed and recorded); 1 the benchmark failed; 2 bad usage.
 """
@@ -7,12 +9,20 @@ are still printed and recorded); 1 the benchmark failed; 2 bad usage.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 
-from bench import engine, es, http, ingest, screen, screen_labels, stats
-from bench.harness import BenchError, Figure, append_results, emit, machine, results_section
+from bench import engine, es, http, ingest, screen, screen_labels, soak, stats
+from bench.harness import (
+    BenchError,
+    Figure,
+    append_results,
+    emit,
+    load_average,
+    machine,
+    results_section,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -28,6 +38,7 @@ BENCHMARKS: dict[str, tuple[Runner, int]] = {
     stats.NAME: (stats.run, stats.DEFAULT_RECORDS),
     screen.NAME: (screen.run, screen.DEFAULT_RECORDS),
     screen_labels.NAME: (screen_labels.run, screen_labels.DEFAULT_RECORDS),
+    soak.NAME: (soak.run, soak.DEFAULT_RECORDS),
 }
 
 
@@ -41,32 +52,58 @@ def _parser() -> argparse.ArgumentParser:
         "--records", type=int, default=None, help="records to generate (default: the target's)"
     )
     parser.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help=f"soak: minutes of load (default {soak.DEFAULT_MINUTES:g})",
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=None,
+        help=f"soak: concurrent connections (default {soak.DEFAULT_CONNECTIONS})",
+    )
+    parser.add_argument(
         "--no-record", action="store_true", help="print the figures, do not append RESULTS.md"
     )
     return parser
 
 
-def _load() -> str:
-    """The 1-minute load average, or `?` where the OS does not tell."""
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "?"
-
-
-def command_line(name: str, records: int, rows: int | None = None) -> str:
+def command_line(
+    name: str,
+    records: int,
+    rows: int | None = None,
+    minutes: float | None = None,
+    connections: int | None = None,
+) -> str:
     """The exact command that reproduces this run, as recorded in RESULTS.md."""
     rows_option = f" --rows {rows}" if rows is not None else ""
-    return f"python -m bench {name} --records {records}{rows_option}"
+    minutes_option = f" --minutes {minutes:g}" if minutes is not None else ""
+    connections_option = f" --connections {connections}" if connections is not None else ""
+    return (
+        f"python -m bench {name} --records {records}{rows_option}{minutes_option}"
+        f"{connections_option}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one benchmark, print its figures, record them unless told not to."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     runner, default_records = BENCHMARKS[args.name]
     records: int = default_records if args.records is None else args.records
+    minutes: float | None = None
+    connections: int | None = None
+    if args.name == soak.NAME:
+        minutes = soak.DEFAULT_MINUTES if args.minutes is None else args.minutes
+        connections = soak.DEFAULT_CONNECTIONS if args.connections is None else args.connections
+        if minutes <= 0 or connections <= 0:
+            parser.error("--minutes and --connections must be positive")
+        runner = partial(soak.run, minutes=minutes, connections=connections)
+    elif args.minutes is not None or args.connections is not None:
+        parser.error("--minutes and --connections are options of the soak benchmark")
     described = machine()
-    load_before = _load()
+    load_before = load_average()
     if args.rows is not None:
         screen.ROWS = args.rows
     try:
@@ -80,11 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit(figure)
     notes = [
         *notes,
-        f"load average (1 min) before / after: {load_before} / {_load()}"
+        f"load average (1 min) before / after: {load_before} / {load_average()}"
         " (other work on the machine lengthens the times)",
     ]
     if not args.no_record:
-        command = command_line(args.name, records, args.rows)
+        command = command_line(args.name, records, args.rows, minutes, connections)
         append_results(results_section(command, figures, described, notes))
     missed = [f.figure for f in figures if f.met is False]
     if missed:

@@ -192,6 +192,11 @@ def published_usccs(sample: FeedSample, day: date) -> list[str]:
     ]
 
 
+def published_record_ids(sample: FeedSample, day: date) -> list[str]:
+    """Ids of the sampled records whose latest version is published today, in feed order."""
+    return [ident for ident, record in sample.latest.items() if _published(record, day)]
+
+
 def changed_lines(sample: FeedSample, count: int = CHANGED_RECORDS) -> list[Record]:
     """The latest version of `count` sampled records with a new reason, one day newer."""
     from credit.fields import parse_timestamp

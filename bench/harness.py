@@ -1,4 +1,5 @@
-"""Shared parts of the benchmarks: figures, targets, the machine, child processes, RESULTS.md.
+"""Shared parts of the benchmarks: figures, targets, the machine, child processes, a served
+portal, RESULTS.md.
 
 Nothing written here names this machine's host or its filesystem paths: the
 machine is described by its CPU model, core count, memory, OS and Python.
@@ -9,11 +10,13 @@ from __future__ import annotations
 import operator
 import os
 import platform
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -253,24 +256,33 @@ def tree_memory(pid: int) -> Memory:
 
 
 class TreeMemorySampler(threading.Thread):
-    """Samples the summed memory of a process tree until stopped; keeps the peaks."""
+    """Samples the summed memory of a process tree until stopped; keeps the peaks.
+
+    With `keep`, every sample is also kept in `samples` as (`time.monotonic()`, memory),
+    so that a long run's memory can be followed over time.
+    """
 
     INTERVAL = 0.1
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, interval: float = INTERVAL, keep: bool = False) -> None:
         super().__init__(name="tree-memory-sampler", daemon=True)
         self.pid = pid
+        self.interval = interval
+        self.keep = keep
         self.peak = Memory()
+        self.samples: list[tuple[float, Memory]] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
-        """Sample every INTERVAL seconds until `stop` is called."""
+        """Sample every `interval` seconds until `stop` is called."""
         while not self._halt.is_set():
             now = tree_memory(self.pid)
+            if self.keep:
+                self.samples.append((time.monotonic(), now))
             self.peak = Memory(
                 max(self.peak.total, now.total), max(self.peak.anonymous, now.anonymous)
             )
-            self._halt.wait(self.INTERVAL)
+            self._halt.wait(self.interval)
 
     def stop(self) -> Memory:
         """Stop sampling; the peaks (each on its own)."""
@@ -286,6 +298,8 @@ class ChildRun:
     `peak_rss_bytes` is the largest single process of the tree (`ru_maxrss`
     from wait4, exact); `peak_tree` is the peak of the whole tree's summed
     memory (see `Memory`), sampled every 0.1 s, so it also counts workers.
+    `cpu_seconds` is the user and system CPU time of the child and the children it
+    waited for (from wait4).
     """
 
     returncode: int
@@ -294,6 +308,7 @@ class ChildRun:
     peak_tree: Memory
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
 
     @property
     def peak_memory_bytes(self) -> int:
@@ -333,7 +348,42 @@ def run_child(argv: Sequence[str], env: Mapping[str, str], workdir: Path) -> Chi
         peak_tree=tree_peak,
         stdout=stdout,
         stderr=stderr,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
+
+
+# --- a served portal -------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on (now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes], limit: float = 120) -> None:
+    """Poll `url` until it answers 200; fail when `server` exits or `limit` seconds pass."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"ipcredit serve exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise BenchError(f"the server did not answer {url} within {limit:g} s")
+
+
+def load_average() -> str:
+    """The 1-minute load average, or `?` where the OS does not tell."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
 
 
 # --- RESULTS.md ------------------------------------------------------------

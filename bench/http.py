@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,15 @@ from urllib.parse import urlencode
 import orjson
 
 from bench.engine import percentile, published_usccs, rare_queries, sample_feed
-from bench.harness import BenchError, Figure, Target, measured, run_child
+from bench.harness import (
+    BenchError,
+    Figure,
+    Target,
+    free_port,
+    measured,
+    run_child,
+    wait_until_up,
+)
 from bench.ingest import CLI, _checked, bulk_build, child_env, generate_feed
 
 NAME = "http"
@@ -145,27 +152,6 @@ def parse_wrk(output: str) -> dict[str, float]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise BenchError(f"ipcredit serve exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise BenchError(f"the server did not answer {url} within {limit:g} s")
-
-
 def _wrk(script: Path, base: str, work: Path) -> dict[str, float]:
     command = [
         "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s",
@@ -201,14 +187,14 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         fig("engine_p50_ms", percentile(engine_ms, 50), "ms")
         fig("engine_p99_ms", percentile(engine_ms, 99), "ms")
 
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         serve = [*CLI, "serve", "--port", str(port), "--workers", str(WORKERS)]
         server = subprocess.Popen(
             serve, env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         try:
-            _wait_until_up(f"{base}/healthz", server)
+            wait_until_up(f"{base}/healthz", server)
             paths = [f"/search?{urlencode(params)}" for params in mix]
             for path in paths[:20]:  # warm up: every worker opens its engine
                 urllib.request.urlopen(base + path, timeout=30).read()

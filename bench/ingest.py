@@ -82,10 +82,18 @@ def child_env(data_dir: Path) -> dict[str, str]:
 
 
 def generate_feed(
-    feed: Path, records: int, seed: int, env: dict[str, str], fig: Callable[..., None]
+    feed: Path,
+    records: int,
+    seed: int,
+    env: dict[str, str],
+    fig: Callable[..., None],
+    cases: int = 0,
 ) -> int:
-    """Write the synthetic feed with `ipcredit generate`; report its time and size; return lines."""
+    """Write the synthetic feed with `ipcredit generate` (`cases` typical cases too, when
+    asked); report its time and size; return lines."""
     command = [*CLI, "generate", "--records", str(records), "--seed", str(seed), "--out", str(feed)]
+    if cases:
+        command += ["--cases", str(cases)]
     generated = _checked("ipcredit generate", run_child(command, env, feed.parent), (0,))
     feed_lines = _count_lines(feed)
     fig("generate_seconds", generated.seconds, "s")

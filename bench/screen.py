@@ -25,8 +25,15 @@ import httpx
 import orjson
 
 from bench.engine import sample_feed
-from bench.harness import BenchError, Figure, Target, measured, run_child
-from bench.http import _free_port, _wait_until_up
+from bench.harness import (
+    BenchError,
+    Figure,
+    Target,
+    free_port,
+    measured,
+    run_child,
+    wait_until_up,
+)
 from bench.ingest import CLI, _checked, bulk_build, child_env, generate_feed
 
 NAME = "screen"
@@ -72,9 +79,17 @@ def exhibitor_rows(
     return rows
 
 
-def _csv(rows: list[list[str]]) -> bytes:
+def exhibitor_csv(rows: list[list[str]]) -> bytes:
+    """The rows as an uploaded CSV file: a header row, then one (name, code) per line."""
     lines = ["展商名称,统一社会信用代码", *(",".join(row) for row in rows)]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def screen_entries(rows: list[list[str]]) -> list[dict[str, str]]:
+    """The rows as the `entries` of GraphQL `screen`, numbered from 0."""
+    return [
+        {"ref": str(index), "name": name, "uscc": code} for index, (name, code) in enumerate(rows)
+    ]
 
 
 def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
@@ -90,7 +105,7 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         if len(sample.names) < 100 or len(sample.usccs) < 100:
             raise BenchError("the feed gave too few subjects for the rows")
         rows = exhibitor_rows(sample.names, sample.usccs, ROWS)
-        upload = _csv(rows)
+        upload = exhibitor_csv(rows)
         (work / "rows.json").write_bytes(orjson.dumps(rows))
 
         matching = run_child(
@@ -105,12 +120,12 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         fig("matching_ms_per_row", matching_seconds * 1000 / ROWS, "ms")
         fig("matching_verdicts", len(matched["verdicts"]), "verdicts")
 
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         serve = [*CLI, "serve", "--port", str(port)]
         server = subprocess.Popen(serve, env=env, cwd=work, stdout=subprocess.DEVNULL)
         try:
-            _wait_until_up(f"{base}/healthz", server)
+            wait_until_up(f"{base}/healthz", server)
             uploads, api = _through_http(base, upload, rows[:API_ENTRIES])
         except httpx.HTTPError as error:
             raise BenchError(f"the server did not answer in time: {error!r}") from error
@@ -140,12 +155,7 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
 def _through_http(
     base: str, upload: bytes, entries: list[list[str]]
 ) -> tuple[list[float], list[float]]:
-    variables = {
-        "entries": [
-            {"ref": str(index), "name": name, "uscc": code}
-            for index, (name, code) in enumerate(entries)
-        ]
-    }
+    variables = {"entries": screen_entries(entries)}
     uploads: list[float] = []
     api: list[float] = []
     with httpx.Client(base_url=base, timeout=600) as client:
