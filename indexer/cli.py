@@ -9,20 +9,22 @@ import os
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
-from credit import clock
+from credit import clock, consistency
 from credit.config import Settings
-from credit.search.engine import SearchEngine
+from credit.search.engine import EngineWriter, SearchEngine
 from credit.search.engines import open_reader, open_writer
 from credit.search.errors import SearchError
+from indexer.disk import WriteFailure, write_failure
 from indexer.documents import DocumentBuilder
 from indexer.feeds import UnreadableFeed, estimate_lines
 from indexer.follow import EngineFollower
-from indexer.ingest import Checker, IngestResult, ingest_feed
+from indexer.ingest import Checker, IngestResult, ingest_feed, rejects_path
 from indexer.progress import LineProgress
 from indexer.store import Store
 
@@ -148,53 +150,227 @@ def _serving_options(command: argparse.ArgumentParser) -> None:
 
 @contextmanager
 def _index_lock(data_dir: Path) -> Iterator[None]:
-    """One writer (index, reindex, purge) at a time per data directory."""
+    """One writer (index, reindex, purge) at a time per data directory. The holder writes its
+    process id in the lock file: `ipcredit serve` and `/healthz` read it to tell an engine
+    trailing a running indexer from one left behind."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "index.lock").open("w") as handle:
+    with (data_dir / consistency.LOCK_FILE).open("a+", encoding="ascii") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise Failed("另一个导入或重建任务正在运行 (another writer holds the lock)") from None
+        _note_holder(handle, f"{os.getpid()}\n")
+        try:
+            yield
+        finally:
+            _note_holder(handle, "")
+
+
+def _note_holder(handle: TextIO, text: str) -> None:
+    with suppress(OSError):  # a full disk must not stop the run over a note
+        handle.seek(0)
+        handle.truncate()
+        handle.write(text)
+        handle.flush()
+
+
+STORE_STEP = "写入存储（store.sqlite3）"
+ENGINE_STEP = "更新搜索索引"
+REBUILD_STEP = "重建搜索索引"
+
+
+class WriteFailed(Exception):
+    """A write that failed (for lack of space, or on the disk), and the step it was in."""
+
+    def __init__(self, step: str, failure: WriteFailure) -> None:
+        super().__init__(f"{step}: {failure.cause}")
+        self.step = step
+        self.failure = failure
+
+    def headline(self) -> str:
+        kind = "磁盘空间不足" if self.failure.no_space else "磁盘写入失败"
+        return f"{kind}：{self.step}时失败，原因：{self.failure.cause}。"
+
+    def advice(self, command: str) -> str:
+        free = "释放磁盘空间" if self.failure.no_space else "检查磁盘"
+        return f"请{free}后重新运行{' ' if command.isascii() else ''}{command}"
+
+
+@contextmanager
+def _step(name: str, data_dir: Path) -> Iterator[None]:
+    """Turn a write that failed while doing `name` into `WriteFailed`; other errors pass."""
+    try:
         yield
+    except (Failed, WriteFailed):
+        raise
+    except Exception as error:
+        failure = write_failure(error, data_dir)
+        if failure is None:
+            raise
+        raise WriteFailed(name, failure) from error
+
+
+@dataclass(frozen=True)
+class _Versions:
+    store: int
+    engine: int
 
 
 def run_index(args: argparse.Namespace, settings: Settings) -> int:
-    """`ipcredit index FEED...`: apply each feed in order, keeping the engine in step."""
-    status = EXIT_OK
+    """`ipcredit index FEED...`: apply each feed in order, keeping the engine in step.
+
+    A write that fails (a full disk) stops the run with exit status 1 and a message saying
+    which step failed and what the store and the engine hold: committed batches are whole,
+    the failed one left nothing, and running the same command again resumes.
+    """
     with _index_lock(settings.data_dir):
-        store = Store(settings.store_path)
-        writer = open_writer(settings)
         try:
-            with DocumentBuilder() as builder:
-                follower = EngineFollower(store, writer, builder)
-                behind = store.data_version - writer.synced_version()
+            with _step(STORE_STEP, settings.data_dir):
+                store = Store(settings.store_path)
+        except WriteFailed as failed:
+            raise Failed(
+                f"{failed.headline()}没有写入任何数据。{failed.advice('同一命令')}"
+                " (disk full: nothing was written; free space and run it again)。"
+            ) from None
+        try:
+            return _index_feeds(args, settings, store)
+        finally:
+            store.close()
+
+
+def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    status = EXIT_OK
+    data_dir = settings.data_dir
+    with DocumentBuilder() as builder:
+        if not args.defer_engine:
+            _repair_engine(store, settings, builder)
+        writer = open_writer(settings)
+        failing = False
+        try:
+            follower = EngineFollower(store, writer, builder)
+            before = _Versions(store.data_version, writer.synced_version())
+            try:
+                behind = before.store - before.engine
                 if behind > 0 and not args.defer_engine:
                     print(
                         f"搜索索引落后于存储 {behind} 个数据版本，正在补齐"
                         " (the engine is behind the store; catching up)",
                         file=sys.stderr,
                     )
-                    follower.catch_up()
-                after_batch = None if args.defer_engine else follower.after_batch
-                try:
-                    for feed in args.feeds:
-                        result = _index_one(store, feed, after_batch, builder.check)
-                        status = _worse(status, result)
-                finally:
+                    with _step(ENGINE_STEP, data_dir):
+                        follower.catch_up()
+                after_batch = None if args.defer_engine else _in_step(follower, data_dir)
+                for feed in args.feeds:
+                    result = _index_one(store, feed, after_batch, builder.check, data_dir)
+                    status = _worse(status, result)
+                with _step(ENGINE_STEP, data_dir):
                     follower.finish()
-                if args.defer_engine:
-                    print(
-                        "搜索索引尚未更新：请运行 ipcredit reindex"
-                        " (the engine was not updated; run ipcredit reindex)"
-                    )
+            except WriteFailed as failed:
+                failing = True
+                with suppress(Exception):  # what the store committed reaches the engine, if it can
+                    follower.finish()
+                raise Failed(_index_failure(failed, store, writer, before)) from None
+            except BaseException:
+                follower.finish()
+                raise
         finally:
-            writer.close()
-            store.close()
+            if failing:  # its threads report the failed write again: known already
+                with suppress(Exception):
+                    writer.close()
+            else:
+                writer.close()
+    if args.defer_engine:
+        print(
+            "搜索索引尚未更新：请运行 ipcredit reindex"
+            " (the engine was not updated; run ipcredit reindex)"
+        )
     return status
 
 
+def _in_step(follower: EngineFollower, data_dir: Path) -> Callable[[], None]:
+    def after_batch() -> None:
+        with _step(ENGINE_STEP, data_dir):
+            follower.after_batch()
+
+    return after_batch
+
+
+def _repair_engine(store: Store, settings: Settings, builder: DocumentBuilder) -> None:
+    """Before a run: rebuild a missing engine from the store; refuse one ahead of the store.
+    (An engine behind the store is caught up by the run itself.)"""
+    version = store.data_version
+    if not version:
+        return
+    state = consistency.inspect(settings, store=version)
+    if state.problem == "engine_ahead":
+        raise Failed(state.message or "")
+    if state.problem != "engine_missing":
+        return
+    print(
+        f"{state.finding}正在从存储重建搜索索引（同 ipcredit reindex）"
+        " (the engine is missing; rebuilding it from the store)",
+        file=sys.stderr,
+    )
+    from indexer.rebuild import reindex
+
+    try:
+        with (
+            _step(REBUILD_STEP, settings.data_dir),
+            LineProgress("重建索引", store.count_records()) as bar,
+        ):
+            written = reindex(store, settings, builder, bar.advance_to)
+    except WriteFailed as failed:
+        raise Failed(
+            f"{failed.headline()}搜索索引仍然缺失，存储未改变，本次没有导入任何数据。"
+            f"{failed.advice('同一命令')} (disk full while rebuilding the missing engine)。"
+        ) from None
+    print(f"搜索索引已重建：{written} 条记录，数据版本 {version}。", file=sys.stderr)
+
+
+def _index_failure(
+    failed: WriteFailed, store: Store, writer: EngineWriter, before: _Versions
+) -> str:
+    """What a failed write left: the store at a batch boundary, the engine with it or behind."""
+    try:
+        now = _Versions(store.data_version, writer.synced_version())
+    except Exception:  # the disk may refuse even reading; the promise below still holds
+        now = None
+    if failed.step.startswith("写入拒绝报告"):
+        state = (
+            "该文件的各行已全部处理并提交，只有拒绝报告没有写出（没有留下写了一半的文件）；"
+            "重新运行同一命令会再次生成拒绝报告。"
+        )
+    elif now == before:
+        state = "本次运行没有改变任何数据：存储和搜索索引都与运行前相同。"
+    elif now is None:
+        state = "已提交的批次完整保留，出错的批次没有写入任何内容。"
+    else:
+        state = ""
+        if now.store != before.store:
+            state = (
+                f"出错前已完整提交的批次保留（存储数据版本 {before.store} → {now.store}），"
+                "出错的批次没有写入任何内容；"
+            )
+        if now.engine == now.store:
+            state += "搜索索引与存储一致。"
+        else:
+            state += (
+                f"搜索索引（数据版本 {now.engine}）落后于存储（{now.store}），"
+                "下次运行 ipcredit index 会先补齐。"
+            )
+    return (
+        f"{failed.headline()}{state}{failed.advice('同一命令')}：会从中断处继续，"
+        "结果与一次不中断的运行相同 (a write failed; nothing was half-applied;"
+        " run the same command again to resume)。"
+    )
+
+
 def _index_one(
-    store: Store, feed: Path, after_batch: Callable[[], object] | None, check: Checker
+    store: Store,
+    feed: Path,
+    after_batch: Callable[[], object] | None,
+    check: Checker,
+    data_dir: Path,
 ) -> int:
     try:
         with LineProgress(feed.name, estimate_lines(feed)) as progress:
@@ -208,7 +384,15 @@ def _index_one(
     except UnreadableFeed as error:
         print(f"{feed}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except (Failed, WriteFailed):
+        raise
     except (sqlite3.Error, OSError, ValueError) as error:
+        failure = write_failure(error, data_dir)
+        if failure is not None:
+            rejects = rejects_path(feed)
+            writing_rejects = isinstance(error, OSError) and rejects.name in str(error.filename)
+            step = f"写入拒绝报告（{rejects.name}）" if writing_rejects else STORE_STEP
+            raise WriteFailed(step, failure) from error
         raise Failed(
             f"{feed}: {error}；已提交的批次保留，重新运行同一命令即可从中断处继续"
             " (committed batches are kept; run the same command again to resume)"
@@ -289,9 +473,16 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
             with (
                 DocumentBuilder() as builder,
                 LineProgress("重建索引", store.count_records()) as bar,
+                _step(REBUILD_STEP, settings.data_dir),
             ):
                 written = reindex(store, settings, builder, bar.advance_to)
             version = store.data_version
+        except WriteFailed as failed:
+            raise Failed(
+                f"{failed.headline()}重建没有生效：未完成的新索引已删除，正在服务的搜索索引"
+                f"和存储都与运行前相同。{failed.advice('ipcredit reindex')}"
+                " (disk full: the rebuild was dropped, the serving engine is unchanged)。"
+            ) from None
         finally:
             store.close()
     print(f"索引已重建：{written} 条记录，数据版本 {version} (engine rebuilt from the store)")
@@ -303,9 +494,16 @@ def run_purge(args: argparse.Namespace, settings: Settings) -> int:
     with _index_lock(settings.data_dir):
         writer = open_writer(settings)
         try:
-            removed = writer.purge(day=clock.today())
-        finally:
-            writer.close()
+            with _step("从搜索索引移除记录", settings.data_dir):
+                removed = writer.purge(day=clock.today())
+        except WriteFailed as failed:
+            with suppress(Exception):  # its threads report the failed write again
+                writer.close()
+            raise Failed(
+                f"{failed.headline()}没有移除任何记录，搜索索引与运行前相同。"
+                f"{failed.advice('ipcredit purge')} (disk full: nothing was purged)。"
+            ) from None
+        writer.close()
     print(f"已从搜索索引移除 {removed} 条不再公示的记录（存储中保留以备审计）。")
     return EXIT_OK
 
@@ -343,6 +541,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit serve`: the portal and the API under uvicorn."""
     import uvicorn
 
+    _warn_if_out_of_step(settings)
     print(f"门户地址 (portal)：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
     uvicorn.run(
         "portal.app:app_from_env",
@@ -354,6 +553,24 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         log_level="warning",
     )
     return EXIT_OK
+
+
+def _warn_if_out_of_step(settings: Settings) -> None:
+    """At start: say on stderr when the engine is missing, or out of step with the store."""
+    try:
+        state = consistency.inspect(settings)
+    except SearchError as error:  # the cluster cannot be asked now; the portal retries
+        print(f"警告 (warning)：{error.message}", file=sys.stderr, flush=True)
+        return
+    if state.message:
+        print(f"警告 (warning)：{state.message}", file=sys.stderr, flush=True)
+    elif state.engine_version is None:
+        print(
+            f"警告 (warning)：{state.missing}，尚无可检索的数据。请先运行 ipcredit index 导入数据"
+            " (no search engine yet; run ipcredit index)。",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def run_screen(args: argparse.Namespace, settings: Settings) -> int:
@@ -404,6 +621,15 @@ def run_screen(args: argparse.Namespace, settings: Settings) -> int:
     except BaseException as error:
         if temporary is not None:
             temporary.unlink(missing_ok=True)  # nothing half-written is left behind
+        failure = write_failure(error, settings.data_dir) if isinstance(error, OSError) else None
+        if failure is not None:
+            problem = "磁盘空间不足" if failure.no_space else "磁盘写入失败"
+            print(
+                f"{problem}：写入筛查报告时失败，原因：{failure.cause}。没有留下不完整的报告文件；"
+                "请释放磁盘空间后重新运行 (a write failed; no partial report was left)。",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
         if not isinstance(error, InputProblem):
             raise
         print(f"{args.file}: {error.message}", file=sys.stderr)

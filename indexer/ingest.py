@@ -236,20 +236,24 @@ def write_rejects(feed: Path, rejects: list[Reject]) -> Path | None:
         target.unlink(missing_ok=True)
         return None
     partial = target.with_name(target.name + ".partial")
-    with partial.open("wb") as handle:
-        for reject in rejects:
-            handle.write(
-                orjson.dumps(
-                    {
-                        "line": reject.line_no,
-                        "field": reject.field,
-                        "message": reject.message,
-                        "text": reject.line,
-                    }
+    try:
+        with partial.open("wb") as handle:
+            for reject in rejects:
+                handle.write(
+                    orjson.dumps(
+                        {
+                            "line": reject.line_no,
+                            "field": reject.field,
+                            "message": reject.message,
+                            "text": reject.line,
+                        }
+                    )
+                    + b"\n"
                 )
-                + b"\n"
-            )
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(target)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(target)
+    except OSError as error:  # a full disk: leave no half-written report behind
+        partial.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(target)) from error
     return target

@@ -6,6 +6,7 @@ new generation of indices, switched to with one alias update.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
@@ -52,7 +53,10 @@ def reindex_tantivy(
         writer.close()
     except BaseException:
         if writer is not None:
-            writer.abort()  # its threads must stop writing before the directory goes
+            # Its threads must stop writing before the directory goes; a thread that died
+            # on the failed write (a full disk) reports that again here, which is known.
+            with contextlib.suppress(Exception):
+                writer.abort()
         layout.remove_dir(directory)
         raise
     previous = layout.switch_to(data_dir, directory)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from credit import consistency
 from credit.search.errors import EngineUnavailable
 from portal.case_views import case, cases
 from portal.exports import export_cases, export_records
@@ -27,8 +29,15 @@ from portal.subject_views import entity, record
 
 
 async def healthz(request: Request) -> Response:
-    """Engine status and data version, as JSON; 503 while the engine cannot answer."""
+    """Engine status and data version, as JSON; 503 while the engine cannot answer.
+
+    Where the data directory holds the store of record (the indexer's host), the store's
+    data version is shown too, and an engine missing, behind or ahead of the store is
+    named (`problem`, and a Chinese `message` saying to run `ipcredit reindex`); status
+    `out_of_step` while the engine answers, `unavailable` (503) when it is missing.
+    """
     service = service_of(request)
+    settings = service.settings
     headers = {"Cache-Control": "no-store"}
     try:
         engine = await service.engine()
@@ -36,17 +45,31 @@ async def healthz(request: Request) -> Response:
     except EngineUnavailable as unavailable:
         body: dict[str, object] = {
             "status": "unavailable",
-            "engine": service.settings.engine,
+            "engine": settings.engine,
             "message": unavailable.message,
         }
+        state = await anyio.to_thread.run_sync(consistency.for_health, settings, None)
+        if state is not None and state.message:
+            body.update(
+                problem=state.problem,
+                message=state.message,
+                store_data_version=state.store_version,
+            )
         return JSONResponse(body, status_code=503, headers=headers)
     body = {
         "status": "ok",
-        "engine": service.settings.engine,
+        "engine": settings.engine,
         "data_version": version,
         "as_of": service.today().isoformat(),
         "demo": service.is_demo,
     }
+    state = await anyio.to_thread.run_sync(consistency.for_health, settings, version)
+    if state is not None:
+        body["store_data_version"] = state.store_version
+        if state.indexing:
+            body["indexing"] = True
+        if state.message:
+            body.update(status="out_of_step", problem=state.problem, message=state.message)
     return JSONResponse(body, headers=headers)
 
 

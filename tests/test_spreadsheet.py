@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from credit.spreadsheet import csv_text, neutralize_cell
+from credit.spreadsheet import csv_text, neutralize_cell, xlsx_text
+from tests.csv_injection import PAYLOADS, dangerous
 
 
 @pytest.mark.parametrize(
@@ -19,6 +20,18 @@ from credit.spreadsheet import csv_text, neutralize_cell
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=x", "'\t=x"),
         ("\r=x", "'\r=x"),
+        ("\n=x", "'\n=x"),
+        (" =1+1", "' =1+1"),
+        ("\u3000=1+1", "'\u3000=1+1"),
+        ("\u00a0@SUM(1)", "'\u00a0@SUM(1)"),
+        ("\u200b=1+1", "'\u200b=1+1"),
+        ('"=1+1"', '\'"=1+1"'),
+        ("＝1+1", "'＝1+1"),
+        ("－2+3", "'－2+3"),
+        ("'=1+1", "'=1+1"),
+        (" 广东省", " 广东省"),
+        ('"广东省"', '"广东省"'),
+        ("1-2", "1-2"),
         ("广东省", "广东省"),
         ("a=b", "a=b"),
         ("", ""),
@@ -33,3 +46,14 @@ def test_csv_text_has_bom_crlf_and_keeps_numbers() -> None:
     assert text.startswith("\ufeff") and text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     assert rows == [["名称", "变化"], ["'=cmd", "-5"], ["甲,乙", ""]]
+
+
+def test_every_corpus_payload_is_neutralized_and_kept() -> None:
+    for payload in PAYLOADS:
+        assert neutralize_cell(payload) == "'" + payload
+        assert not dangerous(neutralize_cell(payload))
+
+
+def test_xlsx_text_replaces_what_xml_cannot_hold() -> None:
+    assert xlsx_text("a\x01b\x0bc\td\ne\rf") == "a\ufffdb\ufffdc\td\ne\rf"
+    assert xlsx_text("深圳") == "深圳"

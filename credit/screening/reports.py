@@ -2,8 +2,9 @@
 
 A report keeps the uploaded columns of each row, then 判定 verdict, 依据 basis,
 匹配记录 matched records and 原因 reason, in the input's order. Every cell that would
-start a formula in a spreadsheet (`=`, `+`, `-`, `@`, tab, carriage return) gets a
-leading `'`.
+start a formula in a spreadsheet (`=`, `+`, `-`, `@`, tab, carriage return, also after
+leading spaces or invisible characters: `credit.spreadsheet`) gets a leading `'`; in XLSX,
+control characters XML cannot hold become U+FFFD.
 
 CSV (UTF-8 with BOM, CRLF): a first row with the report id, the day it speaks for, the
 data version and when it was made; the header row; the rows; a summary row; and the
@@ -37,7 +38,7 @@ from credit.screening.matching import (
     summarize,
 )
 from credit.screening.signing import CSV_SEAL_CELL, SealFields, key_id, seal
-from credit.spreadsheet import neutralize_cell
+from credit.spreadsheet import neutralize_cell, xlsx_text
 from credit.vocabulary import KINDS
 
 __all__ = [
@@ -226,14 +227,14 @@ class XlsxReportWriter:
         for offset, width in enumerate((24, 16, 40, 60)):
             letter = _column_letter(self.width + offset)
             self.sheet.column_dimensions[letter].width = width
-        self.sheet.append([neutralize(h) for h in [*headers, *OUTPUT_HEADERS]])
+        self.sheet.append([xlsx_text(neutralize(h)) for h in [*headers, *OUTPUT_HEADERS]])
 
     def write(self, cells: Sequence[str], result: RowResult) -> None:
         """One row: its original cells, then the result's."""
         if sum(self.counts.values()) >= XLSX_MAX_ROWS:
             raise ValueError(f"XLSX 最多 {XLSX_MAX_ROWS:,} 行：请改用 CSV 输出")
         self.counts[result.verdict] += 1
-        self.sheet.append(_row(cells, self.width, result))
+        self.sheet.append([xlsx_text(cell) for cell in _row(cells, self.width, result)])
 
     def finish(self) -> dict[Verdict, int]:
         """The info sheet, the file, and the seal; returns the counts."""

@@ -82,18 +82,23 @@ def ensure(client: Elasticsearch, prefix: str) -> Generation:
 
 
 def swap(client: Elasticsearch, prefix: str, old: Generation | None, new: Generation) -> None:
-    """Point both aliases at `new` in one atomic `update_aliases` call."""
+    """Point both aliases at `new` in one atomic `update_aliases` call.
+
+    Each alias is taken from every index that holds it now: the old generation's, or what
+    is left of a broken one (one of its indices deleted by hand), which `old` may not name
+    (`old` is kept for the callers; the cluster is asked which indices hold the aliases).
+    """
     actions: list[dict[str, Any]] = []
     for alias, index in (
         (layout.records_alias(prefix), new.records),
         (layout.cases_alias(prefix), new.cases),
     ):
         actions.append({"add": {"index": index, "alias": alias, "is_write_index": True}})
-    if old is not None:
-        actions += [
-            {"remove": {"index": old.records, "alias": layout.records_alias(prefix)}},
-            {"remove": {"index": old.cases, "alias": layout.cases_alias(prefix)}},
-        ]
+        try:
+            holders = list(client.indices.get_alias(name=alias).body)
+        except NotFoundError:
+            holders = []
+        actions += [{"remove": {"index": held, "alias": alias}} for held in holders]
     client.indices.update_aliases(actions=actions)
 
 
