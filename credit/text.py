@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +28,7 @@ from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
 __all__ = [
+    "char_sounds",
     "is_initials_query",
     "name_bigrams",
     "normalize",
@@ -108,11 +110,27 @@ def _to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+_SHORT_TEXT = 200
+"""Texts up to this length (names, authorities, queries) have their normal forms cached:
+a register names the same subjects and authorities in many records."""
+
+
 def normalize(text: str) -> str:
     """NFKC, traditional → simplified, lower case, brackets as `( )`, single spaces, stripped.
 
     `"ＡＢＣ　東莞市（長安）"` → `"abc 东莞市(长安)"`.
     """
+    if len(text) <= _SHORT_TEXT:
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+@lru_cache(maxsize=32_768)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _to_simplified(text).lower().translate(_BRACKETS)
@@ -129,6 +147,17 @@ def normalize_name(text: str) -> str:
 
     `"東莞市（長安）精工模具有限公司"` → `"东莞市长安精工模具有限公司"`.
     """
+    if len(text) <= _SHORT_TEXT:
+        return _normalize_name_short(text)
+    return _normalize_name(text)
+
+
+@lru_cache(maxsize=32_768)
+def _normalize_name_short(text: str) -> str:
+    return _normalize_name(text)
+
+
+def _normalize_name(text: str) -> str:
     return "".join(char for char in normalize(text) if _is_word_char(char))
 
 
@@ -370,16 +399,66 @@ def _search_mode(tokenizer: _Tokenizer, words: Iterable[str]) -> Iterator[str]:
         yield word
 
 
+# jieba cuts a text block by block: runs of Han characters, letters and digits (its
+# `re_han_default`) through the dictionary, the rest character by character (whitespace
+# runs whole). A block's words depend on the block alone, so they are cached per block:
+# registers repeat the same clauses (`依法列入严重违法失信名单`) in many records.
+_JIEBA_BLOCK: re.Pattern[str] = jieba.re_han_default
+_JIEBA_SKIP: re.Pattern[str] = jieba.re_skip_default
+_BLOCK_CACHE = 65_536
+
+
+def _other_words(block: str) -> Iterator[str]:
+    """jieba's words of a block outside `re_han_default`: whitespace whole, the rest by
+    character."""
+    for piece in _JIEBA_SKIP.split(block):
+        if _JIEBA_SKIP.match(piece):
+            yield piece
+        else:
+            yield from piece
+
+
+def _cut(text: str, hmm: bool) -> Iterator[str]:
+    """`jieba.cut(text, HMM=hmm)` of the process's tokenizer: the same words, cached per block."""
+    for block in _JIEBA_BLOCK.split(text):
+        if not block:
+            continue
+        if _JIEBA_BLOCK.match(block):
+            yield from _cut_block(block, hmm)
+        else:
+            yield from _other_words(block)
+
+
+@lru_cache(maxsize=_BLOCK_CACHE)
+def _cut_block(block: str, hmm: bool) -> tuple[str, ...]:
+    return tuple(map(sys.intern, _jieba().cut(block, HMM=hmm)))
+
+
+@lru_cache(maxsize=_BLOCK_CACHE)
+def _index_block(block: str) -> tuple[str, ...]:
+    """The index-side tokens of one jieba block (see `segment_for_index`)."""
+    tokenizer = _jieba()
+    words = _cut_block(block, True)
+    return tuple(sys.intern(t) for t in _search_mode(tokenizer, words) if _is_token(t))
+
+
 def segment_for_index(text: str) -> list[str]:
     """The index-side tokens of a text: jieba search mode over `normalize(text)`, in order."""
-    tokenizer = _jieba()
-    words = tokenizer.cut(normalize(text), HMM=True)
-    return [token for token in _search_mode(tokenizer, words) if _is_token(token)]
+    tokens: list[str] = []
+    for block in _JIEBA_BLOCK.split(normalize(text)):
+        if not block:
+            continue
+        if _JIEBA_BLOCK.match(block):
+            tokens.extend(_index_block(block))
+        else:
+            words = _search_mode(_jieba(), _other_words(block))
+            tokens.extend(token for token in words if _is_token(token))
+    return tokens
 
 
 def segment_for_query(text: str) -> list[str]:
     """The query-side tokens of a text: jieba accurate mode (HMM on), duplicates removed."""
-    words = _jieba().cut(normalize(text), HMM=True)
+    words = _cut(normalize(text), hmm=True)
     return list(dict.fromkeys(token for token in words if _is_token(token)))
 
 
@@ -420,11 +499,32 @@ def _cached_syllables(name: str) -> tuple[str, ...]:
     syllables: list[str] = []
     for han, ascii_run in _HAN_OR_ASCII.findall(normalize_name(name)):
         if han:
-            words = list(_jieba().cut(han, HMM=False))
-            syllables.extend(lazy_pinyin(words, style=Style.NORMAL, errors="ignore"))
+            for word in _cut(han, hmm=False):
+                syllables.extend(_word_syllables(word))
         else:
             syllables.append(ascii_run)
     return tuple(syllables)
+
+
+@lru_cache(maxsize=_BLOCK_CACHE)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    """pypinyin's reading of one word (it reads each word of a list on its own)."""
+    return tuple(map(sys.intern, lazy_pinyin([word], style=Style.NORMAL, errors="ignore")))
+
+
+def char_sounds(text: str) -> list[str]:
+    """Each character's usual toneless reading (a character without one stands for itself).
+
+    Per character, so a dictionary lookup each: for comparing how names sound (a typed
+    homophone, 华闯 for 华创) where `pinyin_syllables` would segment every new name.
+    """
+    return [_char_sound(char) for char in text]
+
+
+@lru_cache(maxsize=32_768)
+def _char_sound(char: str) -> str:
+    readings = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return readings[0] if readings else char
 
 
 def pinyin_initials(name: str) -> list[str]:

@@ -14,6 +14,8 @@ from credit import vocabulary as vocab
 from credit.service import Service
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# Templates are read once per process: no file check on every include (restart to see edits).
+TEMPLATES.env.auto_reload = False
 TEMPLATES.env.filters.update(
     kind_label=lambda kind: vocab.KINDS.get(kind, kind),
     category_label=lambda record: vocab.category_label(record["kind"], record["category"]),
