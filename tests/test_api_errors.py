@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 
 from api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from credit.clock import clock_set_to
+from credit.search.candidates import Lookup
 from credit.search.engine import Body
 from credit.search.errors import TooManyEntries
 from credit.search.query import (
@@ -212,8 +213,8 @@ class BrokenEngine:
         raise self.fault
 
     async def find_candidates(
-        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
-    ) -> list[Candidate]:
+        self, lookups: Sequence[Lookup], *, day: date
+    ) -> list[list[Candidate]]:
         raise self.fault
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:

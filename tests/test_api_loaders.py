@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from credit.clock import clock_set_to
+from credit.search.candidates import Lookup
 from credit.search.engine import Body, SearchEngine
 from credit.search.query import (
     Candidate,
@@ -57,10 +58,10 @@ class CountingEngine:
         return await self.engine.get_entity(uscc, day=day)
 
     async def find_candidates(
-        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
-    ) -> list[Candidate]:
+        self, lookups: Sequence[Lookup], *, day: date
+    ) -> list[list[Candidate]]:
         self._count("find_candidates", day)
-        return await self.engine.find_candidates(uscc=uscc, name=name, day=day, similar=similar)
+        return await self.engine.find_candidates(lookups, day=day)
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
         self._count("published_record_ids", day)

@@ -123,39 +123,26 @@ def test_lookups_and_similar_names() -> None:
     assert q.published_where(DAY, "id", ["A", "B"]) == {
         "bool": {"filter": [*PUBLISHED_ON_DAY, {"terms": {"id": ["A", "B"]}}]}
     }
-    assert q.similar_names("创明科技", DAY) == {
+    assert q.exact_candidates(DAY, ["U1"], ["n1"]) == {
         "bool": {
-            "filter": PUBLISHED_ON_DAY,
-            "must": [
+            "filter": [
+                *PUBLISHED_ON_DAY,
                 {
                     "bool": {
                         "should": [
-                            {
-                                "bool": {
-                                    "should": [
-                                        {"term": {"name_ngram": "创明"}},
-                                        {"term": {"name_ngram": "明科"}},
-                                        {"term": {"name_ngram": "科技"}},
-                                    ],
-                                    "minimum_should_match": 1,
-                                }
-                            },
-                            {
-                                "bool": {
-                                    "should": [
-                                        {"term": {"former_ngram": "创明"}},
-                                        {"term": {"former_ngram": "明科"}},
-                                        {"term": {"former_ngram": "科技"}},
-                                    ],
-                                    "minimum_should_match": 1,
-                                }
-                            },
+                            {"terms": {"uscc": ["U1"]}},
+                            {"terms": {"name_exact": ["n1"]}},
+                            {"terms": {"former_exact": ["n1"]}},
                         ],
                         "minimum_should_match": 1,
                     }
-                }
-            ],
+                },
+            ]
         }
+    }
+    keys = ["4403|创明科技", "4403|~chuangmingkeji"]
+    assert q.similar_names(keys, DAY) == {
+        "bool": {"filter": [*PUBLISHED_ON_DAY, {"terms": {"similar_key": keys}}]}
     }
 
 
@@ -365,3 +352,13 @@ def test_versioned_names() -> None:
     assert layout.version_of("ipcredit-records", "ipcredit-records-000003") == 3
     assert layout.version_of("ipcredit-records", "ipcredit-cases-000003") is None
     assert layout.version_of("ipcredit-records", "ipcredit-records-x") is None
+
+
+def test_an_index_of_an_older_format_is_refused_with_what_to_run() -> None:
+    current = {"ipcredit-records-3": {"mappings": layout.record_mappings(5)}}
+    layout.check_record_fields(current)
+    assert layout.data_version_of(current) == 5
+    older = layout.record_mappings(5)
+    del older["properties"]["similar_key"]
+    with pytest.raises(EngineUnavailable, match=r"similar_key.*ipcredit reindex"):
+        layout.check_record_fields({"ipcredit-records-2": {"mappings": older}})

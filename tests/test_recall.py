@@ -126,7 +126,7 @@ def test_no_unpublished_record_in_any_answer(engine: BlockingEngine) -> None:
         for hit in page.hits:
             if hit.id not in PUBLISHED:
                 leaks[query].append(hit.id)
-        candidates = engine.find_candidates(uscc=None, name=query, day=DAY)
+        candidates = engine.candidates_for(uscc=None, name=query, day=DAY)
         leaks[query] += [
             c.record["record_id"] for c in candidates if c.record["record_id"] in UNPUBLISHED
         ]
@@ -140,7 +140,7 @@ def test_no_unpublished_record_in_any_answer(engine: BlockingEngine) -> None:
             leaks[f"entity {code}"] += [
                 r["record_id"] for r in records if r["record_id"] not in PUBLISHED
             ]
-            candidates = engine.find_candidates(uscc=code, name=None, day=DAY)
+            candidates = engine.candidates_for(uscc=code, name=None, day=DAY)
             leaks[f"candidates {code}"] += [
                 c.record["record_id"] for c in candidates if c.record["record_id"] not in PUBLISHED
             ]

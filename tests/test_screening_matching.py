@@ -169,7 +169,7 @@ def test_batch_keeps_order_summary_and_severity(engine: BlockingEngine) -> None:
         Entry("d", "深圳市测试科技有限公司"),
         Entry("e", "广州市恒远贸易有限责任公司"),
     ]
-    results = engine.run(screen_rows(engine.engine, entries, day=DAY, concurrency=2))
+    results = engine.run(screen_rows(engine.engine, entries, day=DAY, chunk=2))
     assert [r.entry.ref for r in results] == ["a", "b", "c", "d", "e"]
     assert summarize(results) == {
         "SERIOUS": 1,
@@ -182,7 +182,7 @@ def test_batch_keeps_order_summary_and_severity(engine: BlockingEngine) -> None:
 
     async def streamed() -> list[RowResult]:
         many = (Entry(str(i), e.name) for i in range(7) for e in entries)
-        return [r async for r in screen_stream(engine.engine, many, day=DAY, window=4)]
+        return [r async for r in screen_stream(engine.engine, many, day=DAY, chunk=4)]
 
     again = engine.run(streamed())
     assert [r.verdict for r in again] == [r.verdict for r in results] * 7

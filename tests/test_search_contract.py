@@ -27,9 +27,11 @@ from hypothesis import strategies as st
 from credit import regions, text
 from credit.publication import Window, is_published
 from credit.search.blocking import BlockingEngine
+from credit.search.candidates import Lookup
 from credit.search.errors import BadCursor, InvalidUscc, PagingTooDeep, QueryTooLong
 from credit.search.query import (
     MAX_QUERY_CHARS,
+    Candidate,
     FacetValue,
     RecordFilter,
     SearchPage,
@@ -150,7 +152,7 @@ def test_samples_not_published_are_absent(
     if record_id != "CNIPA-2024-0033":  # its subject has a published good-credit record
         assert hits == set()
         assert search(samples_engine, name).total == 0
-    for candidate in samples_engine.find_candidates(uscc=None, name=name, day=AS_OF):
+    for candidate in samples_engine.candidates_for(uscc=None, name=name, day=AS_OF):
         assert candidate.record["record_id"] != record_id
 
 
@@ -164,7 +166,7 @@ def test_newer_version_wins_and_older_is_ignored(samples_engine: BlockingEngine)
 def test_former_name_finds_the_record(samples_engine: BlockingEngine) -> None:
     page = search(samples_engine, "广州市恒远商贸有限公司")
     assert ids(page)[:1] == ["CNIPA-2025-0002"]
-    candidates = samples_engine.find_candidates(
+    candidates = samples_engine.candidates_for(
         uscc=None, name="广州市恒远商贸有限公司", day=AS_OF, similar=0
     )
     assert [(c.basis, c.record["record_id"]) for c in candidates] == [
@@ -283,10 +285,10 @@ def _answers(engine: BlockingEngine) -> dict[str, Any]:
     usccs = ["91330100MA2H8Q5R3F", "91110108MA01XY2W4T", "91510100MA6C4D9E8W", "91320100MA1N7P3Q60"]
     for code in usccs:
         answers[f"entity:{code}"] = engine.get_entity(code, day=AS_OF)
-        candidates = engine.find_candidates(uscc=code, name=None, day=AS_OF)
+        candidates = engine.candidates_for(uscc=code, name=None, day=AS_OF)
         answers[f"uscc:{code}"] = sorted(c.record["record_id"] for c in candidates)
     for name in UNPUBLISHED_SAMPLES.values():
-        candidates = engine.find_candidates(uscc=None, name=name, day=AS_OF, similar=0)
+        candidates = engine.candidates_for(uscc=None, name=name, day=AS_OF, similar=0)
         answers[f"name:{name}"] = sorted((c.basis, c.record["record_id"]) for c in candidates)
     answers["ids"] = engine.published_record_ids(every_id, day=AS_OF)
     counts = engine.count_records(day=AS_OF, by=["kind", "category", "severity", "province"])
@@ -734,9 +736,13 @@ def test_search_matches_brute_force(
 
 
 @PROPERTY_SETTINGS
-@given(day=days, sample=st.lists(st.sampled_from(sorted(CORPUS.final)), max_size=15))
+@given(
+    day=days,
+    sample=st.lists(st.sampled_from(sorted(CORPUS.final)), max_size=15),
+    codes=st.lists(st.sampled_from(CORPUS.usccs), min_size=1, max_size=12, unique=True),
+)
 def test_reads_match_brute_force(
-    corpus_engine: BlockingEngine, day: date, sample: list[str]
+    corpus_engine: BlockingEngine, day: date, sample: list[str], codes: list[str]
 ) -> None:
     published = oracle_published(day)
     asked = [*CORPUS.final, "R-9999", *(line["record_id"] for line in CORPUS.lines)]
@@ -749,10 +755,10 @@ def test_reads_match_brute_force(
             assert record.get("delisted_on") == published[record_id].get("delisted_on")
         else:
             assert record is None
-    for code in CORPUS.usccs:
+    by_code = corpus_engine.find_candidates([Lookup(uscc=code) for code in codes], day=day)
+    for code, candidates in zip(codes, by_code, strict=True):
         mine = {k: b for k, b in published.items() if b.get("uscc") == code}
         entity = corpus_engine.get_entity(code, day=day)
-        candidates = corpus_engine.find_candidates(uscc=code, name=None, day=day, similar=0)
         assert {c.record["record_id"] for c in candidates} == mine.keys()
         assert all(c.basis == "USCC" for c in candidates)
         if not mine:
@@ -785,11 +791,41 @@ def test_candidates_match_brute_force(corpus_engine: BlockingEngine, day: date, 
     expected = {("NAME", k) for k in by_name} | {("FORMER_NAME", k) for k in by_former}
     spaced = " ".join(name)  # spacing does not matter to an exact name
     for asked in (name, spaced):
-        candidates = corpus_engine.find_candidates(uscc=None, name=asked, day=day, similar=0)
+        candidates = corpus_engine.candidates_for(uscc=None, name=asked, day=day, similar=0)
         assert {(c.basis, c.record["record_id"]) for c in candidates} == expected
-    similar = corpus_engine.find_candidates(uscc=None, name=name, day=day, similar=10)
+    similar = corpus_engine.candidates_for(uscc=None, name=name, day=day, similar=10)
     assert {c.record["record_id"] for c in similar} <= published.keys()
     assert {(c.basis, c.record["record_id"]) for c in similar} >= expected
+
+
+@settings(PROPERTY_SETTINGS, max_examples=100)  # each example makes 35 lookups twice
+@given(day=days, seed=st.integers(0, 1_000))
+def test_a_batch_of_lookups_answers_like_one_lookup_at_a_time(
+    corpus_engine: BlockingEngine, day: date, seed: int
+) -> None:
+    rng = random.Random(seed)
+    names = rng.sample(CORPUS.names, min(8, len(CORPUS.names)))
+    codes = rng.sample(CORPUS.usccs, min(8, len(CORPUS.usccs)))
+    lookups = [
+        *(Lookup(uscc=code) for code in codes),
+        *(Lookup(name=name) for name in names),
+        *(Lookup(similar_to=name, similar=5) for name in names),
+        Lookup(uscc=codes[0], name=names[-1], similar_to=names[-1]),
+        Lookup(name="深圳市不存在科技有限公司", similar_to="深圳市不存在科技有限公司"),
+    ]
+
+    def found(candidates: list[Candidate]) -> list[tuple[str, str]]:
+        return sorted((c.basis, c.record["record_id"]) for c in candidates)
+
+    published = oracle_published(day).keys()
+    batch = corpus_engine.find_candidates(lookups, day=day)
+    assert len(batch) == len(lookups)
+    for lookup, answer in zip(lookups, batch, strict=True):
+        assert found(answer) == found(corpus_engine.find_candidates([lookup], day=day)[0])
+        assert {c.record["record_id"] for c in answer} <= published
+        similar = [c.record for c in answer if c.basis == "SIMILAR_NAME"]
+        assert len(similar) <= (lookup.similar if lookup.similar_to else 0)
+        assert all(record["kind"] != "good_credit" for record in similar)
 
 
 # === paging ================================================================================

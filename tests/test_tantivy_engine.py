@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import orjson
 import pytest
+import tantivy
 
 from credit import clock
 from credit.search import tantivy_layout as layout
@@ -292,13 +293,33 @@ def test_a_lost_index_is_rebuilt_by_the_next_index_run(
 
     result = run_cli("index", samples / "records.jsonl")
     assert result.returncode == 3, result.stderr
-    assert "正在补齐" in result.stderr
+    assert "搜索索引缺失" in result.stderr and "正在从存储重建" in result.stderr
     assert "applied 0, unchanged 11" in result.stdout
     engine = BlockingEngine(TantivyEngine(indexed))
     assert engine.data_version() == store_version(indexed)
     assert answers(engine) == before
     found = run_cli("search", "创明", "--as-of", AS_OF.isoformat())
     assert found.returncode == 0 and "CNIPA-2025-0001" in found.stdout
+
+
+def test_an_index_of_an_older_format_asks_for_a_reindex(
+    indexed: Path, samples: Path, run_cli: RunCli
+) -> None:
+    before = answers(BlockingEngine(TantivyEngine(indexed)))
+    older = layout.new_dir(indexed)
+    for part in ("records", "cases"):
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("id", tokenizer_name="raw", stored=True)  # an older schema
+        layout.open_index(older / part, builder.build())
+    layout.write_state(older, store_version(indexed))
+    layout.switch_to(indexed, older)
+    with pytest.raises(EngineUnavailable, match="ipcredit reindex"):
+        TantivyEngine(indexed)
+    refused = run_cli("search", "创明", "--as-of", AS_OF.isoformat())
+    assert refused.returncode == 1 and "旧版本的格式" in refused.stderr
+
+    assert run_cli("reindex").returncode == 0
+    assert answers(BlockingEngine(TantivyEngine(indexed))) == before
 
 
 def test_changes_committed_to_the_store_without_sync_are_caught_up(

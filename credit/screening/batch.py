@@ -40,7 +40,6 @@ async def screen_file(
     name_column: str | None = None,
     uscc_column: str | None = None,
     on_row: Callable[[int], None] | None = None,
-    concurrency: int = 8,
 ) -> tuple[ReportInfo, dict[Verdict, int]]:
     """Screen every row of `source` and write the signed report to `out` (a binary stream
     for CSV, a path for XLSX). Raises `InputProblem` when the file cannot be read."""
@@ -63,7 +62,7 @@ async def screen_file(
             yield row.entry
 
     done = 0
-    async for result in screen_stream(engine, entries(), day=day, concurrency=concurrency):
+    async for result in screen_stream(engine, entries(), day=day):
         row = pending.pop(result.entry.ref)
         writer.write(row.cells, result)
         done += 1

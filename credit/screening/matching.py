@@ -9,15 +9,15 @@ inside the engine: a record not published on `day` never makes a verdict.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 from credit.screening import names
+from credit.search.candidates import Lookup
 from credit.search.engine import SearchEngine
-from credit.search.query import Candidate
+from credit.search.query import Candidate, CandidateBasis
 from credit.text import normalize_name
 from credit.uscc import normalize_uscc, uscc_problem
 
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 Verdict = Literal["SERIOUS", "DISHONEST", "REVIEW", "CLEAR", "INVALID"]
-Basis = Literal["USCC", "NAME", "FORMER_NAME", "SIMILAR_NAME"]
+Basis = CandidateBasis
 
 VERDICTS: tuple[Verdict, ...] = ("SERIOUS", "DISHONEST", "REVIEW", "INVALID", "CLEAR")
 """Most severe first: the order of the result page and of the counts."""
@@ -56,6 +56,8 @@ BASIS_LABELS: dict[Basis, str] = {
     "SIMILAR_NAME": "相近名称",
 }
 MAX_NAME_CHARS = 200
+CHUNK_ROWS = 1_000
+"""Rows looked up together: one engine read for their exact matches, one for similar names."""
 CONFLICT_SCORE = 0.95
 _KIND_ORDER = {"serious_list": 0, "dishonest_act": 1, "good_credit": 2}
 _EXACT: frozenset[str] = frozenset({"USCC", "NAME", "FORMER_NAME"})
@@ -127,10 +129,24 @@ def _invalid(entry: Entry, reasons: list[str]) -> RowResult:
     return RowResult(entry, "INVALID", (), tuple(reasons), f"无法核查：{text}")
 
 
-async def screen_entry(
-    engine: SearchEngine, entry: Entry, *, day: date, similar: int = 20
-) -> RowResult:
-    """Screen one row against the records published on `day`."""
+@dataclass(frozen=True)
+class _Checked:
+    """A row whose name or code can be looked up: what is usable, what is wrong."""
+
+    entry: Entry
+    name: str
+    key: str
+    code: str | None
+    code_problem: str | None
+    messages: tuple[str, ...]
+
+    @property
+    def wants_similar(self) -> bool:
+        return bool(self.name) and self.code_problem is None
+
+
+def _check(entry: Entry) -> _Checked | RowResult:
+    """The row's usable name and code, or INVALID with the reasons."""
     name = entry.name.strip()
     key = normalize_name(name) if name else ""
     raw_code = entry.uscc.strip()
@@ -142,29 +158,37 @@ async def screen_entry(
     if not name_usable and not code_usable:
         if not name and not code:
             return _invalid(entry, ["名称和统一社会信用代码均为空"])
-        reasons = [name_problem or "名称为空", code_problem or "统一社会信用代码为空"]
-        return _invalid(entry, reasons)
-    messages = [m for m in (name_problem, code_problem) if m]
-    candidates = await engine.find_candidates(
-        uscc=code if code_usable else None,
-        name=name if name_usable else None,
-        day=day,
-        similar=similar if name_usable and not code_problem else 0,
-    )
-    exact, conflicts = _exact_matches(candidates, key, code if code_usable else None)
+        return _invalid(entry, [name_problem or "名称为空", code_problem or "统一社会信用代码为空"])
+    messages = tuple(m for m in (name_problem, code_problem) if m)
+    usable_name = name if name_usable else ""
+    return _Checked(entry, usable_name, key, code if code_usable else None, code_problem, messages)
+
+
+def _decide_exact(row: _Checked, candidates: list[Candidate]) -> RowResult | None:
+    """The verdict from exact matches, or None when only similar names can tell."""
+    exact, conflicts = _exact_matches(candidates, row.key, row.code)
+    messages = list(row.messages)
     if exact:
         if conflicts:
             messages.append("另有同名的公示记录，其统一社会信用代码与本行不同")
-        return _decided(entry, exact, messages)
-    if code_problem:
-        return _invalid(entry, [code_problem, "名称也未与任何公示记录完全一致"])
+        return _decided(row.entry, exact, messages)
+    if row.code_problem:
+        return _invalid(row.entry, [row.code_problem, "名称也未与任何公示记录完全一致"])
     dishonest_conflicts = [m for m in conflicts if m.kind != "good_credit"]
     if dishonest_conflicts:
-        return _review(entry, dishonest_conflicts, messages)
-    found = _similar_matches(candidates, name, code if code_usable else None)
-    if found:
-        return _review(entry, found, messages)
-    return RowResult(entry, "CLEAR", (), tuple(messages), VERDICT_LABELS["CLEAR"])
+        return _review(row.entry, dishonest_conflicts, messages)
+    if not row.wants_similar:
+        return _clear(row)
+    return None
+
+
+def _decide_similar(row: _Checked, candidates: list[Candidate]) -> RowResult:
+    found = _similar_matches(candidates, row.name, row.code)
+    return _review(row.entry, found, list(row.messages)) if found else _clear(row)
+
+
+def _clear(row: _Checked) -> RowResult:
+    return RowResult(row.entry, "CLEAR", (), row.messages, VERDICT_LABELS["CLEAR"])
 
 
 def _exact_matches(
@@ -240,6 +264,13 @@ def _similar_matches(candidates: Iterable[Candidate], name: str, code: str | Non
     A record whose USCC differs from the row's valid one is another registered subject.
     """
     found: list[Match] = []
+    compared: dict[tuple[str, str | None], names.Similarity] = {}  # a subject's many records
+
+    def compare(published: str, region: str | None) -> names.Similarity:
+        if (published, region) not in compared:
+            compared[published, region] = names.compare(name, published, region)
+        return compared[published, region]
+
     for candidate in candidates:
         record = candidate.record
         if candidate.basis != "SIMILAR_NAME" or record["kind"] == "good_credit":
@@ -251,7 +282,7 @@ def _similar_matches(candidates: Iterable[Candidate], name: str, code: str | Non
         best: names.Similarity | None = None
         former_of: str | None = None
         for published in [record["subject_name"], *(record.get("former_names") or [])]:
-            similarity = names.compare(name, str(published), str(region) if region else None)
+            similarity = compare(str(published), str(region) if region else None)
             if best is None or similarity.score > best.score:
                 best = similarity
                 former_of = None if published == record["subject_name"] else str(published)
@@ -267,20 +298,40 @@ def _similar_matches(candidates: Iterable[Candidate], name: str, code: str | Non
 
 
 async def screen_rows(
-    engine: SearchEngine,
-    entries: Sequence[Entry],
-    *,
-    day: date,
-    concurrency: int = 8,
+    engine: SearchEngine, entries: Sequence[Entry], *, day: date, chunk: int = CHUNK_ROWS
 ) -> list[RowResult]:
-    """Screen every entry (in order) with at most `concurrency` engine reads at a time."""
-    limit = asyncio.Semaphore(concurrency)
+    """Screen every entry (in order): per chunk of rows, one batch of exact lookups, then
+    one batch of similar-name lookups for the rows still undecided."""
+    results: list[RowResult] = []
+    for start in range(0, len(entries), chunk):
+        results += await _screen_chunk(engine, entries[start : start + chunk], day)
+    return results
 
-    async def one(entry: Entry) -> RowResult:
-        async with limit:
-            return await screen_entry(engine, entry, day=day)
 
-    return list(await asyncio.gather(*(one(entry) for entry in entries)))
+async def _screen_chunk(
+    engine: SearchEngine, entries: Sequence[Entry], day: date
+) -> list[RowResult]:
+    decided: list[RowResult | _Checked] = [_check(entry) for entry in entries]
+    rows = [(i, row) for i, row in enumerate(decided) if isinstance(row, _Checked)]
+    lookups = [Lookup(uscc=row.code, name=row.name or None) for _, row in rows]
+    answers = await engine.find_candidates(lookups, day=day) if lookups else []
+    undecided: list[tuple[int, _Checked]] = []
+    for (index, row), candidates in zip(rows, answers, strict=True):
+        result = _decide_exact(row, candidates)
+        if result is None:
+            undecided.append((index, row))
+        else:
+            decided[index] = result
+    similar = [Lookup(similar_to=row.name) for _, row in undecided]
+    answers = await engine.find_candidates(similar, day=day) if similar else []
+    for (index, row), candidates in zip(undecided, answers, strict=True):
+        decided[index] = _decide_similar(row, candidates)
+    return [row for row in decided if isinstance(row, RowResult)]
+
+
+async def screen_entry(engine: SearchEngine, entry: Entry, *, day: date) -> RowResult:
+    """Screen one row against the records published on `day`."""
+    return (await screen_rows(engine, [entry], day=day))[0]
 
 
 async def screen_stream(
@@ -288,28 +339,28 @@ async def screen_stream(
     entries: Iterable[Entry] | AsyncIterable[Entry],
     *,
     day: date,
-    concurrency: int = 8,
-    window: int = 256,
+    chunk: int = CHUNK_ROWS,
 ) -> AsyncIterator[RowResult]:
-    """Screen entries as they come, yielding results in input order; holds at most `window`
+    """Screen entries as they come, yielding results in input order; holds at most `chunk`
     rows at a time (the CLI's unlimited lists)."""
     batch: list[Entry] = []
+    async for entry in _each(entries):
+        batch.append(entry)
+        if len(batch) >= chunk:
+            for result in await screen_rows(engine, batch, day=day, chunk=chunk):
+                yield result
+            batch = []
+    for result in await screen_rows(engine, batch, day=day, chunk=chunk):
+        yield result
+
+
+async def _each(entries: Iterable[Entry] | AsyncIterable[Entry]) -> AsyncIterator[Entry]:
     if isinstance(entries, AsyncIterable):
         async for entry in entries:
-            batch.append(entry)
-            if len(batch) >= window:
-                for result in await screen_rows(engine, batch, day=day, concurrency=concurrency):
-                    yield result
-                batch = []
+            yield entry
     else:
         for entry in entries:
-            batch.append(entry)
-            if len(batch) >= window:
-                for result in await screen_rows(engine, batch, day=day, concurrency=concurrency):
-                    yield result
-                batch = []
-    for result in await screen_rows(engine, batch, day=day, concurrency=concurrency):
-        yield result
+            yield entry
 
 
 def summarize(results: Iterable[RowResult]) -> dict[Verdict, int]:

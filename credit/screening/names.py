@@ -19,9 +19,9 @@ from importlib import resources
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from credit.text import normalize, pinyin_syllables
+from credit.text import char_sounds, normalize
 
-__all__ = ["THRESHOLD", "NameParts", "Similarity", "compare", "parse_name"]
+__all__ = ["THRESHOLD", "NameParts", "Similarity", "compare", "parse_name", "region_codes"]
 
 THRESHOLD = 80.0
 """Scores at or above this are a similar name a human should review."""
@@ -113,6 +113,12 @@ def _regions() -> dict[str, frozenset[str]]:
     return {name: frozenset(codes) for name, codes in table.items()}
 
 
+@cache
+def region_codes() -> frozenset[str]:
+    """Every region code a name can be read as."""
+    return frozenset(code for codes in _regions().values() for code in codes)
+
+
 def _short_forms(code: str, name: str) -> set[str]:
     if code in _PROVINCE_SHORT:
         return {_PROVINCE_SHORT[code]}
@@ -197,14 +203,12 @@ def _core_similarity(first: str, second: str) -> float:
     )
     if chars == 100.0 or not first or not second:
         return chars
-    sounds = 100.0 * Levenshtein.normalized_similarity(
-        pinyin_syllables(first), pinyin_syllables(second)
-    )
+    sounds = 100.0 * Levenshtein.normalized_similarity(char_sounds(first), char_sounds(second))
     return max(chars, (chars + sounds) / 2)
 
 
 def _homophones(first: str, second: str) -> bool:
-    return len(first) == len(second) and pinyin_syllables(first) == pinyin_syllables(second)
+    return len(first) == len(second) and char_sounds(first) == char_sounds(second)
 
 
 def compare(asked: str, published: str, published_region: str | None = None) -> Similarity:

@@ -11,6 +11,7 @@ from collections.abc import Coroutine, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from credit.search.candidates import SIMILAR_LIMIT, Lookup
 from credit.search.engine import Body, SearchEngine
 from credit.search.query import (
     Candidate,
@@ -45,10 +46,15 @@ class BlockingEngine:
     def get_entity(self, uscc: str, *, day: date) -> Entity | None:
         return self.run(self.engine.get_entity(uscc, day=day))
 
-    def find_candidates(
-        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
+    def find_candidates(self, lookups: Sequence[Lookup], *, day: date) -> list[list[Candidate]]:
+        return self.run(self.engine.find_candidates(lookups, day=day))
+
+    def candidates_for(
+        self, *, uscc: str | None, name: str | None, day: date, similar: int = SIMILAR_LIMIT
     ) -> list[Candidate]:
-        return self.run(self.engine.find_candidates(uscc=uscc, name=name, day=day, similar=similar))
+        """One row's candidates: exact by `uscc` and `name`, and up to `similar` similar names."""
+        lookup = Lookup(uscc=uscc, name=name, similar_to=name if similar else None, similar=similar)
+        return self.find_candidates([lookup], day=day)[0]
 
     def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
         return self.run(self.engine.published_record_ids(record_ids, day=day))

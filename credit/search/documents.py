@@ -15,10 +15,13 @@ import orjson
 
 from credit import regions, text
 from credit.publication import Window, last_published_day
+from credit.screening.keys import index_keys
 
 OPEN_END = 9999_12_31
 NEVER = 0
 NAME_SEPARATOR = "|"
+SIMILAR_KINDS = frozenset({"serious_list", "dishonest_act"})
+"""Records screening looks for similar names of: a good-credit record never makes a verdict."""
 
 
 @lru_cache(maxsize=65_536)
@@ -66,6 +69,9 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         "former_text": _short_tokens(" ".join(former)),
         "name_ngram": " ".join(text.name_bigrams(name)),
         "former_ngram": f" {NAME_SEPARATOR} ".join(" ".join(text.name_bigrams(n)) for n in former),
+        "similar_key": index_keys([name, *former], region_code)
+        if body["kind"] in SIMILAR_KINDS
+        else [],
         "name_pinyin": " ".join(text.pinyin_syllables(name)),
         "name_initials": " ".join(text.pinyin_initials(name)),
         "reason_text": " ".join(text.segment_for_index(str(body["reason"]))),

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from credit.search.candidates import Lookup
 from credit.search.query import (
     Candidate,
     CaseQuery,
@@ -45,9 +46,10 @@ class SearchEngine(Protocol):
         ...
 
     async def find_candidates(
-        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
-    ) -> list[Candidate]:
-        """Screening: records matching by USCC, exact name, former name, or a similar name."""
+        self, lookups: Sequence[Lookup], *, day: date
+    ) -> list[list[Candidate]]:
+        """Screening, many rows at once: per lookup, the records matching its USCC, its exact
+        name or former name, and up to `similar` records with a similar name."""
         ...
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:

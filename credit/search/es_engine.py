@@ -13,12 +13,15 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
-from credit import text
+from credit.screening.keys import query_keys
+from credit.search import candidates
 from credit.search import es_cursors as cursors
 from credit.search import es_highlight as marks
 from credit.search import es_mappings as layout
 from credit.search import es_queries as queries
+from credit.search.candidates import Lookup
 from credit.search.engine import Body
+from credit.search.errors import EngineUnavailable
 from credit.search.es_client import async_client, public_errors
 from credit.search.plan import TextPlan, plan_text
 from credit.search.query import (
@@ -39,6 +42,12 @@ ENTITY_LIMIT = 1_000
 COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
 CASE_FACETS = ("case_type", "year", "province", "publishers")
 BODY_ONLY = ["body"]
+SIMILAR_SOURCE = ["body", "similar_key"]
+SIMILAR_OVERFETCH = 4
+"""Similar-name records fetched per record wanted, to rank by keys shared (a `terms`
+filter does not score)."""
+MSEARCH_CHUNK = 100
+"""Similar-name searches sent in one `msearch` request."""
 
 Response = dict[str, Any]
 
@@ -61,6 +70,7 @@ class ElasticsearchEngine:
     async def data_version(self) -> int:
         with public_errors():
             response = await self.client.indices.get_mapping(index=self.records)
+        layout.check_record_fields(response.body)
         return layout.data_version_of(response.body)
 
     async def close(self) -> None:
@@ -93,32 +103,44 @@ class ElasticsearchEngine:
         return entity_of(uscc, records)
 
     async def find_candidates(
-        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
-    ) -> list[Candidate]:
-        found: dict[str, Candidate] = {}
-
-        def add(basis: Any, records: Iterable[Body], score: float = 1.0) -> None:
-            for record in records:
-                found.setdefault(str(record["record_id"]), Candidate(basis, record, score))
-
-        if uscc:
-            add("USCC", await self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT))
-        if name and (normalized := text.normalize_name(name)):
-            exact = await self._published(
-                day, "name_exact", [normalized], limit=ENTITY_LIMIT, also="former_exact"
+        self, lookups: Sequence[Lookup], *, day: date
+    ) -> list[list[Candidate]]:
+        usccs, names = candidates.exact_keys(lookups)
+        exact: list[Body] = []
+        if usccs or names:
+            exact = await self._every_hit(
+                queries.exact_candidates(day, usccs, names), floor=10 * len(lookups)
             )
-            add("NAME", (r for r in exact if text.normalize_name(r["subject_name"]) == normalized))
-            add("FORMER_NAME", exact)
-            if similar:
-                response = await self._search(
-                    self.records,
-                    query=queries.similar_names(name, day),
-                    size=similar,
-                    source=BODY_ONLY,
-                )
-                for hit in response["hits"]["hits"]:
-                    add("SIMILAR_NAME", [hit["_source"]["body"]], float(hit["_score"] or 0.0))
-        return list(found.values())
+        answers = candidates.assign_exact(lookups, exact)
+        asked = candidates.similar_asked(lookups)
+        if asked:
+            candidates.add_similar(lookups, answers, await self._similar(asked, day))
+        return answers
+
+    async def _similar(
+        self, asked: list[candidates.Similar], day: date
+    ) -> dict[candidates.Similar, list[tuple[float, Body]]]:
+        """Every similar-name search of the batch, `MSEARCH_CHUNK` to one `msearch`."""
+        keyed = [(item, keys) for item in asked if (keys := query_keys(item[0]))]
+        found: dict[candidates.Similar, list[tuple[float, Body]]] = {}
+        for start in range(0, len(keyed), MSEARCH_CHUNK):
+            chunk = keyed[start : start + MSEARCH_CHUNK]
+            searches: list[dict[str, Any]] = []
+            for (_, limit), keys in chunk:
+                query = queries.similar_names(keys, day)
+                size = limit * SIMILAR_OVERFETCH
+                searches += [{}, {"query": query, "size": size, "_source": SIMILAR_SOURCE}]
+            with public_errors():
+                response = await self.client.msearch(index=self.records, searches=searches)
+            for (item, keys), answer in zip(chunk, response.body["responses"], strict=True):
+                if "error" in answer:
+                    raise EngineUnavailable(f"相近名称查询失败：{answer['error']}")
+                hits = [
+                    (h["_source"].get("similar_key") or [], h["_source"]["body"])
+                    for h in answer["hits"]["hits"]
+                ]
+                found[item] = candidates.rank_by_shared_keys(keys, hits, item[1])
+        return found
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
         if not record_ids:
@@ -147,6 +169,15 @@ class ElasticsearchEngine:
         )
         return _facets(response, by)
 
+    async def _every_hit(self, query: dict[str, Any], *, floor: int) -> list[Body]:
+        """Bodies of every record the query finds (counted first when more than `floor`)."""
+        request: dict[str, Any] = {"query": query, "source": BODY_ONLY, "track_total_hits": True}
+        response = await self._search(self.records, size=max(floor, 1), **request)
+        total = int(response["hits"]["total"]["value"])
+        if total > len(response["hits"]["hits"]):
+            response = await self._search(self.records, size=total, **request)
+        return [hit["_source"]["body"] for hit in response["hits"]["hits"]]
+
     async def _published(
         self,
         day: date,
@@ -155,12 +186,9 @@ class ElasticsearchEngine:
         *,
         limit: int,
         newest: bool = False,
-        also: str | None = None,
     ) -> list[Body]:
-        """Bodies of records published on `day` whose `field` (or `also`) is in `values`."""
+        """Bodies of records published on `day` whose `field` is in `values`."""
         query = queries.published_where(day, field, values)
-        if also:
-            query = queries.published_where_either(day, (field, also), values)
         request: dict[str, Any] = {"query": query, "size": limit, "source": BODY_ONLY}
         if newest:
             request["sort"] = queries.sort_by("decided_on")

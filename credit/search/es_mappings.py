@@ -110,6 +110,7 @@ def record_mappings(data_version: int = 0) -> dict[str, Any]:
         "decision_exact",
         "year",
         "month",
+        "similar_key",
     )
     properties: dict[str, Any] = {name: _keyword() for name in keywords}
     properties |= {
@@ -146,12 +147,27 @@ def case_mappings() -> dict[str, Any]:
     return {"dynamic": "strict", "properties": properties}
 
 
-def data_version_of(get_mapping: Any) -> int:
-    """The data version in a `get_mapping` answer for one index (0 when none)."""
+def _mappings_of(get_mapping: Any) -> dict[str, Any]:
     per_index: dict[str, Any] = dict(get_mapping)
     entries: list[dict[str, Any]] = list(per_index.values())
     mappings: dict[str, Any] = entries[0].get("mappings", {}) if entries else {}
-    return int(mappings.get("_meta", {}).get("data_version", 0))
+    return mappings
+
+
+def data_version_of(get_mapping: Any) -> int:
+    """The data version in a `get_mapping` answer for one index (0 when none)."""
+    return int(_mappings_of(get_mapping).get("_meta", {}).get("data_version", 0))
+
+
+def check_record_fields(get_mapping: Any) -> None:
+    """Refuse a records index built by an older ipcredit (a field this one needs is missing)."""
+    present = _mappings_of(get_mapping).get("properties", {})
+    missing = sorted(set(record_mappings()["properties"]) - set(present))
+    if missing:
+        raise EngineUnavailable(
+            "Elasticsearch 中的记录索引是旧版本的格式（缺少字段 "
+            f"{', '.join(missing)}）：请运行 ipcredit reindex 从存储重建索引。"
+        )
 
 
 def _iso(number: int) -> str:

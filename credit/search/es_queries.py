@@ -174,18 +174,22 @@ def published_where(day: date, field: str, values: Sequence[str]) -> Clause:
     return _bool(filter=[*published_on(day), _terms(field, values)])
 
 
-def published_where_either(day: date, fields: Sequence[str], values: Sequence[str]) -> Clause:
-    """Records published on `day` where any of `fields` is one of `values`."""
-    return _bool(filter=[*published_on(day), _any(*(_terms(f, values) for f in fields))])
+def exact_candidates(day: date, usccs: Sequence[str], names: Sequence[str]) -> Clause:
+    """Records published on `day` with one of these USCCs, or one of these normalized names
+    as their name or a former name (a batch of screened rows at once)."""
+    either = [_terms("uscc", usccs)] if usccs else []
+    if names:
+        either += [_terms("name_exact", names), _terms("former_exact", names)]
+    return _bool(filter=[*published_on(day), _any(*either)])
 
 
-def similar_names(name: str, day: date) -> Clause:
-    """Published records whose name (or a former name) shares half its bigrams with `name`."""
-    bigrams = text.name_bigrams(name)
-    needed = max(1, len(bigrams) // 2)
-    shared = _bool(should=[_term("name_ngram", b) for b in bigrams], minimum_should_match=needed)
-    former = _bool(should=[_term("former_ngram", b) for b in bigrams], minimum_should_match=needed)
-    return _bool(filter=published_on(day), must=[_any(shared, former)])
+def similar_names(keys: Sequence[str], day: date) -> Clause:
+    """Published records sharing a similar-name key (`credit.screening.keys`).
+
+    One `terms` filter: the engine ranks the records it gets by how many keys they
+    share (`candidates.rank_by_shared_keys`), not the cluster.
+    """
+    return _bool(filter=[*published_on(day), _terms("similar_key", keys)])
 
 
 def case_search(plan: TextPlan, flt: CaseFilter, day: date) -> Clause:

@@ -20,6 +20,7 @@ MAX_DEPTH = 10_000
 FACET_NAMES = ("kind", "category", "province", "year")
 
 Sort = Literal["relevance", "newest"]
+CandidateBasis = Literal["USCC", "NAME", "FORMER_NAME", "SIMILAR_NAME"]
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def entity_of(uscc: str, records: list[dict[str, Any]]) -> Entity | None:
 class Candidate:
     """A published record that may be the screened subject, with how it was found."""
 
-    basis: Literal["USCC", "NAME", "FORMER_NAME", "SIMILAR_NAME"]
+    basis: CandidateBasis
     record: dict[str, Any]
     score: float = 1.0
 

@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,12 @@ import orjson
 import tantivy
 from tantivy import Occur, Query
 
-from credit import text
+from credit.screening.keys import query_keys
+from credit.search import candidates
 from credit.search import tantivy_layout as layout
 from credit.search import tantivy_queries as queries
+from credit.search import tantivy_windows as windows
+from credit.search.candidates import Lookup
 from credit.search.documents import day_number
 from credit.search.engine import Body, Document
 from credit.search.errors import EngineUnavailable
@@ -41,10 +45,18 @@ from credit.search.query import (
 from credit.search.threads import in_thread
 
 RELOAD_CHECK_SECONDS = 0.2
+_SEARCH_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="search")
+"""Many small searches of one request (screening) run here: tantivy releases the GIL."""
 ENTITY_LIMIT = 1_000
 COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
 CASE_FACETS = ("case_type", "year", "province", "publishers")
 _FACET_FIELDS = {"province": "province"}
+# A search whose words each occur in this many records counts its facets in a second
+# thread while it collects its hits (the two passes over the index take as long as
+# each other); a search expected to find less runs one after the other, and a search
+# whose hits all fit on the page counts just those (see `_page`).
+FACETS_BESIDE_HITS = 2_000
+_FACET_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tantivy-facets")
 
 
 class TantivyEngine:
@@ -113,8 +125,10 @@ class TantivyEngine:
         self._fresh()
         q = queries.record_search(self.record_schema, plan, query.filter, day)
         newest = query.sort == "newest" or plan.empty
+        searcher = self.records.searcher()
         return _page(
-            self.records.searcher(),
+            searcher,
+            self.record_schema,
             q,
             size,
             offset,
@@ -122,6 +136,7 @@ class TantivyEngine:
             lambda searcher, score, address: _record_hit(searcher, score, address, plan),
             {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES} if query.facets else {},
             day,
+            beside=query.facets and _many_hits(searcher, plan),
         )
 
     @in_thread
@@ -137,30 +152,37 @@ class TantivyEngine:
         return entity_of(uscc, records)
 
     @in_thread
-    def find_candidates(
-        self, *, uscc: str | None, name: str | None, day: date, similar: int = 10
-    ) -> list[Candidate]:
+    def find_candidates(self, lookups: Sequence[Lookup], *, day: date) -> list[list[Candidate]]:
         self._fresh()
-        found: dict[str, Candidate] = {}
+        searcher = self.records.searcher()
+        usccs, names = candidates.exact_keys(lookups)
+        exact: list[Body] = []
+        if usccs or names:
+            q = queries.exact_candidates(self.record_schema, day, usccs, names)
+            exact = _every_hit(searcher, q, floor=10 * len(lookups))
+        answers = candidates.assign_exact(lookups, exact)
+        asked = candidates.similar_asked(lookups)
+        if asked:
+            candidates.add_similar(lookups, answers, self._similar(searcher, asked, day))
+        return answers
 
-        def add(basis: Any, records: Iterable[Body], score: float = 1.0) -> None:
-            for record in records:
-                found.setdefault(str(record["record_id"]), Candidate(basis, record, score))
+    def _similar(
+        self, searcher: tantivy.Searcher, asked: list[candidates.Similar], day: date
+    ) -> dict[candidates.Similar, list[tuple[float, Body]]]:
+        """Each similar-name search, run on the search pool (tantivy searches in parallel)."""
 
-        if uscc:
-            add("USCC", self._published(day, "uscc", [uscc], limit=ENTITY_LIMIT))
-        if name and (normalized := text.normalize_name(name)):
-            add("NAME", self._published(day, "name_exact", [normalized], limit=ENTITY_LIMIT))
-            add(
-                "FORMER_NAME",
-                self._published(day, "former_exact", [normalized], limit=ENTITY_LIMIT),
-            )
-            if similar:
-                searcher = self.records.searcher()
-                q = queries.similar_names(self.record_schema, name, day)
-                for score, address in searcher.search(q, similar, count=False).hits:
-                    add("SIMILAR_NAME", [_body(searcher, address)], score)
-        return list(found.values())
+        def hits(item: candidates.Similar) -> list[tuple[float, tantivy.DocAddress]]:
+            keys = query_keys(item[0])
+            if not keys:
+                return []
+            q = queries.similar_names(self.record_schema, keys, day)
+            return list(searcher.search(q, item[1], count=False).hits)
+
+        found = _SEARCH_POOL.map(hits, asked)
+        return {
+            item: [(score, _body(searcher, address)) for score, address in item_hits]
+            for item, item_hits in zip(asked, found, strict=True)
+        }
 
     @in_thread
     def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
@@ -205,6 +227,7 @@ class TantivyEngine:
         q = queries.case_search(self.case_schema, plan, query.filter, day)
         return _page(
             self.cases.searcher(),
+            self.case_schema,
             q,
             size,
             offset,
@@ -242,6 +265,7 @@ MakeHit = Callable[[tantivy.Searcher, float, tantivy.DocAddress], Hit]
 
 def _page(
     searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
     q: Query,
     size: int,
     offset: int,
@@ -249,8 +273,15 @@ def _page(
     make_hit: MakeHit,
     facet_fields: dict[str, str],
     day: date,
+    *,
+    beside: bool = False,
 ) -> SearchPage:
-    """One page of hits (by relevance, or newest first by a day field) with its facets."""
+    """One page of hits (by relevance, or newest first by a day field) with its facets.
+
+    With `beside`, the facets are counted in another thread meanwhile (unless every
+    facet thread is busy when the hits are in: then here, as without `beside`).
+    """
+    pending = _FACET_THREADS.submit(_facets, searcher, q, facet_fields) if beside else None
     if newest_by:
         result = searcher.search(
             q, size, offset=offset, order_by_field=newest_by, order=tantivy.Order.Desc
@@ -258,9 +289,47 @@ def _page(
     else:
         result = searcher.search(q, size, offset=offset)
     hits = [make_hit(searcher, score, address) for score, address in result.hits]
-    facets = _facets(searcher, q, facet_fields) if facet_fields else {}
     total = _count(result)
+    if not facet_fields:
+        facets = {}
+    elif pending is not None and not pending.cancel():
+        facets = pending.result()
+    elif offset == 0 and total <= len(hits):
+        # Every hit is on this page: the facets count these documents (by id), which
+        # costs a few term lookups instead of running the whole query a second time.
+        by_id = Query.boolean_query(
+            [(Occur.Should, Query.term_query(schema, "id", hit.id)) for hit in hits]
+        )
+        facets = _facets(searcher, by_id, facet_fields) if hits else _no_facets(facet_fields)
+    else:
+        facets = _facets(searcher, q, facet_fields)
     return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
+
+
+def _many_hits(searcher: tantivy.Searcher, plan: TextPlan) -> bool:
+    """Whether a search probably finds FACETS_BESIDE_HITS records or more: a guess from how
+    many records hold each word (in its commonest field), the words taken as independent."""
+    if plan.empty:
+        return True
+    records = max(searcher.num_docs, 1)
+    guesses = []
+    if plan.tokens:
+        share = 1.0
+        for token in plan.tokens:
+            share *= max(searcher.doc_freq(field, token) for field in queries.TEXT_FIELDS) / records
+        guesses.append(share * records)
+    for field, syllables in (("name_pinyin", plan.pinyin), ("name_initials", plan.initials)):
+        if syllables:  # a phrase: its syllables go together
+            guesses.append(min(searcher.doc_freq(field, syllable) for syllable in syllables))
+    return max(guesses, default=0) >= FACETS_BESIDE_HITS
+
+
+def _every_hit(searcher: tantivy.Searcher, q: Query, *, floor: int) -> list[Body]:
+    """Every record the query finds (counted first when there are more than `floor`)."""
+    result = searcher.search(q, max(floor, 1), count=True)
+    if _count(result) > len(result.hits):
+        result = searcher.search(q, _count(result), count=False)
+    return [_body(searcher, address) for _, address in result.hits]
 
 
 def _count(result: tantivy.SearchResult) -> int:
@@ -319,6 +388,10 @@ def _highlights(body: Body, plan: TextPlan, fields: dict[str, bool]) -> dict[str
     return marked
 
 
+def _no_facets(fields: dict[str, str]) -> dict[str, list[FacetValue]]:
+    return {name: [] for name in fields}
+
+
 def _facets(
     searcher: tantivy.Searcher, q: Query, fields: dict[str, str], size: int = 100
 ) -> dict[str, list[FacetValue]]:
@@ -370,7 +443,7 @@ class TantivyWriter:
         removed_cases: Iterable[str],
         version: int,
     ) -> None:
-        _replace(self._record_writer, records, removed_records)
+        _replace(self._record_writer, map(_record_fields, records), removed_records)
         _replace(self._case_writer, cases, removed_cases)
         self._record_writer.commit()
         self._case_writer.commit()
@@ -404,7 +477,7 @@ class TantivyWriter:
         waiting for them.) Harmless after `close`.
         """
         for writer in (self._record_writer, self._case_writer):
-            with contextlib.suppress(RuntimeError):  # already closed: the writer was consumed
+            with contextlib.suppress(RuntimeError, ValueError):  # closed, or failed and consumed
                 writer.wait_merging_threads()
 
 
@@ -416,6 +489,13 @@ def _replace(
     for document in documents:
         writer.delete_documents_by_term("id", document["id"])
         writer.add_document(tantivy.Document(**_present(document)))
+
+
+def _record_fields(document: Document) -> Document:
+    """A record document as this index holds it: the window as `last_day` and as terms."""
+    fields = {key: value for key, value in document.items() if key not in layout.RECORD_LEFT_OUT}
+    fields[windows.FIELD] = windows.document_terms(document["from_day"], document["last_day"])
+    return fields
 
 
 def _present(document: Document) -> Document:

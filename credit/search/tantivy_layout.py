@@ -15,9 +15,15 @@ from pathlib import Path
 import orjson
 import tantivy
 
+from credit.search import tantivy_windows as windows
+from credit.search.errors import EngineUnavailable
+
 LINK = "index"
 STATE = "state.json"
 WHITESPACE = "ws"
+# Fields of the engine documents this index leaves out: the window is `last_day` and
+# `window_spans` here (Elasticsearch keeps the original dates).
+RECORD_LEFT_OUT = frozenset({"until_day", "delisted_day"})
 
 
 def whitespace_analyzer() -> tantivy.TextAnalyzer:
@@ -71,9 +77,12 @@ def record_schema() -> tantivy.Schema:
         "year",
         "month",
     )
+    builder.add_text_field("similar_key", tokenizer_name="raw", index_option="basic")
     _text(builder, "name_text", "former_text", "reason_text", "authority_text")
     _phrased(builder, "name_ngram", "former_ngram", "name_pinyin", "name_initials")
-    _days(builder, "decided_day", "from_day", "until_day", "delisted_day", "last_day")
+    for name in ("decided_day", "from_day", "last_day"):  # ranges and sorting read the columns
+        builder.add_integer_field(name, fast=True)
+    builder.add_integer_field(windows.FIELD, indexed=True)  # the window as terms (tantivy_windows)
     builder.add_bytes_field("body", stored=True)
     return builder.build()
 
@@ -93,7 +102,14 @@ def case_schema() -> tantivy.Schema:
 def open_index(directory: Path, schema: tantivy.Schema) -> tantivy.Index:
     """Open (or create) one index with the whitespace analyzer registered."""
     directory.mkdir(parents=True, exist_ok=True)
-    index = tantivy.Index(schema, path=str(directory))
+    try:
+        index = tantivy.Index(schema, path=str(directory))
+    except ValueError as error:
+        if "schema does not match" not in str(error):
+            raise
+        raise EngineUnavailable(
+            "搜索索引是旧版本的格式，与当前程序不符：请运行 ipcredit reindex 从数据库重建索引。"
+        ) from error
     index.register_tokenizer(WHITESPACE, whitespace_analyzer())
     return index
 

@@ -9,6 +9,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from credit import text
+from credit.search import tantivy_windows as windows
 from credit.search.documents import day_number
 from credit.search.plan import TextPlan
 from credit.search.query import CaseFilter, RecordFilter
@@ -22,16 +23,25 @@ TEXT_FIELDS = {
     "authority_text": 1.0,
 }
 INT = tantivy.FieldType.Integer
+RULE_SCORE = 2.0  # what the two range clauses add to a score (1 each)
 
 
-def published_on(schema: tantivy.Schema, day: date) -> Query:
+def published_on(schema: tantivy.Schema, day: date, *, as_terms: bool = False) -> Query:
     """The publication rule: `publish_from ≤ day ≤ last_day`.
 
     `last_day` is the last day the window can publish (`publish_until`, or the day
     before `delisted_on`, whichever is earlier; a far day when open-ended; 0 when
     the window is empty), computed once per document by `record_document`: two
-    range clauses instead of three.
+    range clauses instead of three. Range clauses read a column value per record
+    they pass: cheap beside a few records, most of the time of a search that
+    matches many. `as_terms` asks for the rule as the window's terms instead
+    (`tantivy_windows`): the same records and the same score (2), through postings
+    that are cheap to skip in either case.
     """
+    terms = windows.day_terms(day) if as_terms else None
+    if terms is not None:
+        spans = [(Occur.Should, Query.term_query(schema, windows.FIELD, term)) for term in terms]
+        return Query.const_score_query(Query.boolean_query(spans), RULE_SCORE)
     number = day_number(day)
     return Query.boolean_query(
         [
@@ -157,7 +167,8 @@ def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
 
 def record_search(schema: tantivy.Schema, plan: TextPlan, flt: RecordFilter, day: date) -> Query:
     """A whole record search: text (if any), filters, and the publication rule."""
-    clauses: list[tuple[Occur, Query]] = [(Occur.Must, published_on(schema, day))]
+    rule = published_on(schema, day, as_terms=True)
+    clauses: list[tuple[Occur, Query]] = [(Occur.Must, rule)]
     clauses += [(Occur.Must, clause) for clause in record_filter(schema, flt)]
     if not plan.empty:
         clauses.append((Occur.Must, text_query(schema, plan)))
@@ -174,25 +185,27 @@ def published_where(schema: tantivy.Schema, day: date, field: str, values: Seque
     )
 
 
-def similar_names(schema: tantivy.Schema, name: str, day: date) -> Query:
-    """Published records whose name shares character bigrams with `name`."""
-    bigrams = text.name_bigrams(name)
-    shared = [(Occur.Should, Query.term_query(schema, "name_ngram", b)) for b in bigrams]
-    former = [(Occur.Should, Query.term_query(schema, "former_ngram", b)) for b in bigrams]
-    needed = max(1, len(bigrams) // 2)
-    return Query.boolean_query(
-        [
-            (Occur.Must, published_on(schema, day)),
-            (
-                Occur.Must,
-                Query.boolean_query(
-                    [
-                        (Occur.Should, Query.boolean_query(shared, needed)),
-                        (Occur.Should, Query.boolean_query(former, needed)),
-                    ]
-                ),
-            ),
+def exact_candidates(
+    schema: tantivy.Schema, day: date, usccs: Sequence[str], names: Sequence[str]
+) -> Query:
+    """Records published on `day` with one of these USCCs, or one of these normalized names
+    as their name or a former name (a batch of screened rows at once)."""
+    either = [(Occur.Should, _any_of(schema, "uscc", usccs))] if usccs else []
+    if names:
+        either += [
+            (Occur.Should, _any_of(schema, f, names)) for f in ("name_exact", "former_exact")
         ]
+    return Query.boolean_query(
+        [(Occur.Must, published_on(schema, day)), (Occur.Must, Query.boolean_query(either))]
+    )
+
+
+def similar_names(schema: tantivy.Schema, keys: Sequence[str], day: date) -> Query:
+    """Published records sharing a similar-name key (`credit.screening.keys`), those sharing
+    more keys first."""
+    shared = [(Occur.Should, Query.term_query(schema, "similar_key", key)) for key in keys]
+    return Query.boolean_query(
+        [(Occur.Must, published_on(schema, day)), (Occur.Must, Query.boolean_query(shared))]
     )
 
 
