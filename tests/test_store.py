@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from credit.publication import Window, is_published
 from indexer.ingest import ingest_feed
-from indexer.store import Store
+from indexer.store import CASE_CHANGES, RECORD_CHANGES, Store
 from tests.test_models import GOOD, RECORD
 
 BASE_DAY = date(2025, 1, 1)
@@ -82,4 +82,32 @@ def test_store_answers_like_the_rule(
                 assert store.is_published(record_id, day) is expected
             published = {r for r, w in windows.items() if w is not None and is_published(w, day)}
             assert set(store.published_record_ids(day)) == published
+        store.close()
+
+
+def test_changes_since_a_version_are_found_through_the_version_index(tmp_path: Path) -> None:
+    """Each batch of a long load reads only its own changes, never the whole table."""
+    store = Store(tmp_path / "store.sqlite3")
+    try:
+        for sql in (RECORD_CHANGES, CASE_CHANGES):
+            plan = " ".join(row[-1] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", (1,)))
+            assert "SEARCH" in plan and "_by_version (data_version>?)" in plan, plan
+            assert "SCAN" not in plan, plan
+    finally:
+        store.close()
+
+
+def test_changes_since_a_version_in_id_order(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store.sqlite3")
+    try:
+        feed = tmp_path / "feed.jsonl"
+        for rounds, ids in enumerate((["R-3", "R-1"], ["R-2", "R-1"])):
+            updated = (BASE_TIME + timedelta(hours=rounds)).isoformat()
+            lines = [dict(GOOD) | {"record_id": i, "updated_at": updated} for i in ids]
+            feed.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+            ingest_feed(store, feed)
+        first = store.data_version - 1
+        assert [rid for rid, _ in store.record_changes_since(0)] == ["R-1", "R-2", "R-3"]
+        assert [rid for rid, _ in store.record_changes_since(first)] == ["R-1", "R-2"]
+    finally:
         store.close()
