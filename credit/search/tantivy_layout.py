@@ -47,9 +47,10 @@ def _phrased(builder: tantivy.SchemaBuilder, *names: str) -> None:
         builder.add_text_field(name, tokenizer_name=WHITESPACE)
 
 
-def _exact(builder: tantivy.SchemaBuilder, *names: str) -> None:
+def _exact(builder: tantivy.SchemaBuilder, *names: str, fast: bool = True) -> None:
+    """Whole values matched exactly; `fast` (a column) where they are counted or sorted."""
     for name in names:
-        builder.add_text_field(name, tokenizer_name="raw", fast=True)
+        builder.add_text_field(name, tokenizer_name="raw", fast=fast)
 
 
 def _days(builder: tantivy.SchemaBuilder, *names: str) -> None:
@@ -60,22 +61,19 @@ def _days(builder: tantivy.SchemaBuilder, *names: str) -> None:
 def record_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", tokenizer_name="raw", fast=True, stored=True)
+    # counted (facets, statistics): columns as well
+    counted = ("kind", "category", "severity", "subject_type", "province", "prefecture")
+    _exact(builder, *counted, "year", "month")
+    # only matched: no column (a name per record is a large dictionary)
     _exact(
         builder,
-        "kind",
-        "category",
-        "severity",
-        "subject_type",
         "uscc",
         "region_code",
-        "province",
-        "prefecture",
         "authority",
         "name_exact",
         "former_exact",
         "decision_exact",
-        "year",
-        "month",
+        fast=False,
     )
     builder.add_text_field("similar_key", tokenizer_name="raw", index_option="basic")
     _text(builder, "name_text", "former_text", "reason_text", "authority_text")
