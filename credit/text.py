@@ -18,8 +18,8 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache, lru_cache, wraps
 from importlib import resources
 from typing import Protocol, cast
 
@@ -111,26 +111,27 @@ def _to_simplified(text: str) -> str:
 
 
 _SHORT_TEXT = 200
-"""Texts up to this length (names, authorities, queries) have their normal forms cached:
-a register names the same subjects and authorities in many records."""
 
 
+def _cached_when_short(function: Callable[[str], str]) -> Callable[[str], str]:
+    """`function` with its answers for texts up to `_SHORT_TEXT` characters (names,
+    authorities, queries) cached: a register names the same subjects and authorities in
+    many records. Longer texts are computed each time."""
+    cached = lru_cache(maxsize=32_768)(function)
+
+    @wraps(function)
+    def answer(text: str) -> str:
+        return cached(text) if len(text) <= _SHORT_TEXT else function(text)
+
+    return answer
+
+
+@_cached_when_short
 def normalize(text: str) -> str:
     """NFKC, traditional → simplified, lower case, brackets as `( )`, single spaces, stripped.
 
     `"ＡＢＣ　東莞市（長安）"` → `"abc 东莞市(长安)"`.
     """
-    if len(text) <= _SHORT_TEXT:
-        return _normalize_short(text)
-    return _normalize(text)
-
-
-@lru_cache(maxsize=32_768)
-def _normalize_short(text: str) -> str:
-    return _normalize(text)
-
-
-def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _to_simplified(text).lower().translate(_BRACKETS)
@@ -142,22 +143,12 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LNM"
 
 
+@_cached_when_short
 def normalize_name(text: str) -> str:
     """`normalize`, then only letters and digits: spaces, brackets, punctuation dropped.
 
     `"東莞市（長安）精工模具有限公司"` → `"东莞市长安精工模具有限公司"`.
     """
-    if len(text) <= _SHORT_TEXT:
-        return _normalize_name_short(text)
-    return _normalize_name(text)
-
-
-@lru_cache(maxsize=32_768)
-def _normalize_name_short(text: str) -> str:
-    return _normalize_name(text)
-
-
-def _normalize_name(text: str) -> str:
     return "".join(char for char in normalize(text) if _is_word_char(char))
 
 
