@@ -10,19 +10,30 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import anyio.to_thread
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from credit.screening.inputs import MAX_BYTES, MAX_ROWS, InputProblem, read_pasted, read_upload
+from credit.screening.inputs import (
+    MAX_BYTES,
+    MAX_ROWS,
+    InputProblem,
+    Table,
+    read_pasted,
+    read_upload,
+)
 from credit.screening.matching import (
     BASIS_LABELS,
     VERDICT_LABELS,
     VERDICTS,
+    RowResult,
     screen_rows,
     summarize,
 )
 from credit.screening.reports import (
+    ReportInfo,
     new_report_info,
     report_from_table,
     report_to_csv,
@@ -66,13 +77,10 @@ async def screen_upload(request: Request) -> Response:
     engine = await service.engine()
     results = await screen_rows(engine, [row.entry for row in table.rows], day=day)
     info = new_report_info(as_of=day, data_version=await engine.data_version())
-    report = report_from_table(table, results, info)
     key = load_or_create_key(service.settings.data_dir)
-    stem = f"ipcredit-screening-{info.report_id}"
-    downloads = [
-        ("CSV", f"{stem}.csv", _data_url("text/csv", report_to_csv(report, key))),
-        ("Excel", f"{stem}.xlsx", _data_url(XLSX_TYPE, report_to_xlsx(report, key))),
-    ]
+    # Writing and signing both files takes about a second for 10,000 rows: in a thread,
+    # so this worker's other requests are answered meanwhile.
+    downloads = await anyio.to_thread.run_sync(_downloads, table, results, info, key)
     rank = {verdict: index for index, verdict in enumerate(VERDICTS)}
     rows = sorted(
         zip((row.line for row in table.rows), results, strict=True),
@@ -88,6 +96,18 @@ async def screen_upload(request: Request) -> Response:
         "downloads": downloads,
     }
     return render(request, "screen_result.html", context, headers=NO_STORE)
+
+
+def _downloads(
+    table: Table, results: list[RowResult], info: ReportInfo, key: Ed25519PrivateKey
+) -> list[tuple[str, str, str]]:
+    """The signed report as (format, file name, data URL), CSV and XLSX."""
+    report = report_from_table(table, results, info)
+    stem = f"ipcredit-screening-{info.report_id}"
+    return [
+        ("CSV", f"{stem}.csv", _data_url("text/csv", report_to_csv(report, key))),
+        ("Excel", f"{stem}.xlsx", _data_url(XLSX_TYPE, report_to_xlsx(report, key))),
+    ]
 
 
 async def verify_form(request: Request) -> Response:
