@@ -409,15 +409,17 @@ def _other_words(block: str) -> Iterator[str]:
             yield from piece
 
 
+def _blocks(text: str) -> Iterator[tuple[bool, str]]:
+    """jieba's blocks of a text, each with whether it goes through the dictionary."""
+    for block in _JIEBA_BLOCK.split(text):
+        if block:
+            yield bool(_JIEBA_BLOCK.match(block)), block
+
+
 def _cut(text: str, hmm: bool) -> Iterator[str]:
     """`jieba.cut(text, HMM=hmm)` of the process's tokenizer: the same words, cached per block."""
-    for block in _JIEBA_BLOCK.split(text):
-        if not block:
-            continue
-        if _JIEBA_BLOCK.match(block):
-            yield from _cut_block(block, hmm)
-        else:
-            yield from _other_words(block)
+    for in_dictionary, block in _blocks(text):
+        yield from _cut_block(block, hmm) if in_dictionary else _other_words(block)
 
 
 @lru_cache(maxsize=_BLOCK_CACHE)
@@ -436,10 +438,8 @@ def _index_block(block: str) -> tuple[str, ...]:
 def segment_for_index(text: str) -> list[str]:
     """The index-side tokens of a text: jieba search mode over `normalize(text)`, in order."""
     tokens: list[str] = []
-    for block in _JIEBA_BLOCK.split(normalize(text)):
-        if not block:
-            continue
-        if _JIEBA_BLOCK.match(block):
+    for in_dictionary, block in _blocks(normalize(text)):
+        if in_dictionary:
             tokens.extend(_index_block(block))
         else:
             words = _search_mode(_jieba(), _other_words(block))

@@ -798,6 +798,22 @@ def test_candidates_match_brute_force(corpus_engine: BlockingEngine, day: date, 
     assert {(c.basis, c.record["record_id"]) for c in similar} >= expected
 
 
+def test_every_exact_match_of_a_large_batch_is_found(
+    corpus_engine: BlockingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More matches than one page of the engine holds (Elasticsearch pages past its window)."""
+    from credit.search import es_engine
+
+    monkeypatch.setattr(es_engine, "EVERY_HIT_PAGE", 7)
+    published = oracle_published(AS_OF)
+    lookups = [Lookup(uscc=code) for code in CORPUS.usccs]
+    found = corpus_engine.find_candidates(lookups, day=AS_OF)
+    for code, candidates in zip(CORPUS.usccs, found, strict=True):
+        mine = {k for k, b in published.items() if b.get("uscc") == code}
+        assert {c.record["record_id"] for c in candidates} == mine
+    assert sum(map(len, found)) > 3 * 7
+
+
 @settings(PROPERTY_SETTINGS, max_examples=100)  # each example makes 35 lookups twice
 @given(day=days, seed=st.integers(0, 1_000))
 def test_a_batch_of_lookups_answers_like_one_lookup_at_a_time(

@@ -46,6 +46,8 @@ SIMILAR_SOURCE = ["body", "similar_key"]
 SIMILAR_OVERFETCH = 4
 """Similar-name records fetched per record wanted, to rank by keys shared (a `terms`
 filter does not score)."""
+EVERY_HIT_PAGE = 5_000
+"""Records a page when every match is wanted (a cluster refuses pages past 10,000)."""
 MSEARCH_CHUNK = 100
 """Similar-name searches sent in one `msearch` request."""
 
@@ -108,9 +110,7 @@ class ElasticsearchEngine:
         usccs, names = candidates.exact_keys(lookups)
         exact: list[Body] = []
         if usccs or names:
-            exact = await self._every_hit(
-                queries.exact_candidates(day, usccs, names), floor=10 * len(lookups)
-            )
+            exact = await self._every_hit(queries.exact_candidates(day, usccs, names))
         answers = candidates.assign_exact(lookups, exact)
         asked = candidates.similar_asked(lookups)
         if asked:
@@ -169,14 +169,23 @@ class ElasticsearchEngine:
         )
         return _facets(response, by)
 
-    async def _every_hit(self, query: dict[str, Any], *, floor: int) -> list[Body]:
-        """Bodies of every record the query finds (counted first when more than `floor`)."""
-        request: dict[str, Any] = {"query": query, "source": BODY_ONLY, "track_total_hits": True}
-        response = await self._search(self.records, size=max(floor, 1), **request)
-        total = int(response["hits"]["total"]["value"])
-        if total > len(response["hits"]["hits"]):
-            response = await self._search(self.records, size=total, **request)
-        return [hit["_source"]["body"] for hit in response["hits"]["hits"]]
+    async def _every_hit(self, query: dict[str, Any]) -> list[Body]:
+        """Bodies of every record the query finds, in pages by id (a page stays inside the
+        cluster's result window however many records match)."""
+        request: dict[str, Any] = {
+            "query": query,
+            "source": BODY_ONLY,
+            "size": EVERY_HIT_PAGE,
+            "sort": [{queries.TIEBREAKER: {"order": "asc"}}],
+            "track_total_hits": False,
+        }
+        bodies: list[Body] = []
+        while True:
+            hits = (await self._search(self.records, **request))["hits"]["hits"]
+            bodies += [hit["_source"]["body"] for hit in hits]
+            if len(hits) < EVERY_HIT_PAGE:
+                return bodies
+            request["search_after"] = hits[-1]["sort"]
 
     async def _published(
         self,

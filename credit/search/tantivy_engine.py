@@ -295,12 +295,11 @@ def _page(
     elif pending is not None and not pending.cancel():
         facets = pending.result()
     elif offset == 0 and total <= len(hits):
-        # Every hit is on this page: the facets count these documents (by id), which
-        # costs a few term lookups instead of running the whole query a second time.
-        by_id = Query.boolean_query(
-            [(Occur.Should, Query.term_query(schema, "id", hit.id)) for hit in hits]
-        )
-        facets = _facets(searcher, by_id, facet_fields) if hits else _no_facets(facet_fields)
+        # Every hit is on this page: the facets count the query's documents among these
+        # ids, a few lookups led by the ids instead of the whole query a second time.
+        ids = Query.term_set_query(schema, "id", [hit.id for hit in hits])
+        these = Query.boolean_query([(Occur.Must, q), (Occur.Must, ids)])
+        facets = _facets(searcher, these, facet_fields) if hits else _no_facets(facet_fields)
     else:
         facets = _facets(searcher, q, facet_fields)
     return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
