@@ -31,7 +31,6 @@ __all__ = [
     "RowResult",
     "Verdict",
     "by_severity",
-    "screen_entry",
     "screen_rows",
     "screen_stream",
     "summarize",
@@ -327,11 +326,6 @@ async def _screen_chunk(
     for (index, row), candidates in zip(undecided, answers, strict=True):
         decided[index] = _decide_similar(row, candidates)
     return [row for row in decided if isinstance(row, RowResult)]
-
-
-async def screen_entry(engine: SearchEngine, entry: Entry, *, day: date) -> RowResult:
-    """Screen one row against the records published on `day`."""
-    return (await screen_rows(engine, [entry], day=day))[0]
 
 
 async def screen_stream(
