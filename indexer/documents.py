@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
+from functools import partial
 from multiprocessing.pool import AsyncResult, Pool
 from types import TracebackType
 from typing import Any
@@ -17,14 +18,15 @@ from typing import Any
 import orjson
 
 from credit.search.documents import case_document, record_document
+from credit.search.engine import RecordForm, as_document
 from indexer.checking import Checked, check_lines
 
 POOL_THRESHOLD = 2_000
 CHUNK = 200
 
 
-def _record_from_json(body: str) -> dict[str, Any]:
-    return record_document(orjson.loads(body))
+def _record_from_json(form: RecordForm, body: str) -> Any:
+    return form(record_document(orjson.loads(body)))
 
 
 def _case_from_json(body: str) -> dict[str, Any]:
@@ -34,11 +36,11 @@ def _case_from_json(body: str) -> dict[str, Any]:
 class PendingDocuments:
     """Documents being built by the pool (or already built in-process)."""
 
-    def __init__(self, ready: list[dict[str, Any]] | None, later: AsyncResult[Any] | None) -> None:
+    def __init__(self, ready: list[Any] | None, later: AsyncResult[Any] | None) -> None:
         self._ready = ready
         self._later = later
 
-    def get(self) -> list[dict[str, Any]]:
+    def get(self) -> list[Any]:
         if self._ready is None:
             assert self._later is not None
             self._ready = list(self._later.get())
@@ -63,15 +65,17 @@ class DocumentBuilder:
     ) -> None:
         self.close()
 
-    def records(self, bodies: Sequence[str]) -> list[dict[str, Any]]:
-        return self._map(_record_from_json, bodies)
+    def records(self, bodies: Sequence[str], form: RecordForm = as_document) -> list[Any]:
+        """Record documents of these stored bodies, in a writer's `record_form`."""
+        return self._map(partial(_record_from_json, form), bodies)
 
-    def records_later(self, bodies: Sequence[str]) -> PendingDocuments:
+    def records_later(self, bodies: Sequence[str], form: RecordForm) -> PendingDocuments:
         """Start building record documents in the pool; small batches are built now."""
+        build = partial(_record_from_json, form)
         pool = self._pool_for(bodies)
         if pool is None:
-            return PendingDocuments([_record_from_json(body) for body in bodies], None)
-        return PendingDocuments(None, pool.map_async(_record_from_json, bodies, chunksize=CHUNK))
+            return PendingDocuments([build(body) for body in bodies], None)
+        return PendingDocuments(None, pool.map_async(build, bodies, chunksize=CHUNK))
 
     def check(self, lines: list[Any]) -> list[Checked]:
         """Validate decoded feed lines into store rows (`indexer.checking`), in the pool."""
@@ -84,11 +88,11 @@ class DocumentBuilder:
     def cases(self, bodies: Sequence[str]) -> list[dict[str, Any]]:
         return self._map(_case_from_json, bodies)
 
-    def _map(self, build: Any, bodies: Sequence[str]) -> list[dict[str, Any]]:
+    def _map(self, build: Any, bodies: Sequence[str]) -> list[Any]:
         pool = self._pool_for(bodies)
         if pool is None:
             return [build(body) for body in bodies]
-        result: list[dict[str, Any]] = pool.map(build, bodies, chunksize=CHUNK)
+        result: list[Any] = pool.map(build, bodies, chunksize=CHUNK)
         return result
 
     def _pool_for(self, bodies: Sequence[str]) -> Pool | None:

@@ -1,8 +1,8 @@
 """Keeping the engine in step during `ipcredit index`, overlapped with reading the feed.
 
-After each committed batch, `EngineFollower.after_batch` applies the previous
-batch's documents (built meanwhile by the worker pool) and starts building the
-documents of this one; `finish` applies the last. While the workers segment
+After each committed batch, `EngineFollower.after_batch` starts building the
+documents of this batch in the worker pool and applies the previous batch's
+(built meanwhile); `finish` applies the last. While the workers segment
 batch N, the main process validates batch N+1. The engine's recorded version
 only advances when a batch's documents are committed, so a crash at any point
 leaves the engine behind the store, never ahead, and the next run catches up.
@@ -46,21 +46,26 @@ class EngineFollower:
         return applied
 
     def after_batch(self) -> None:
-        """Commit the previous batch's documents and start building this batch's."""
-        self.finish()
+        """Start building this batch's documents, then commit the previous batch's (the pool
+        segments the one while this process writes the other)."""
         target = self.store.data_version
         if target <= self._submitted:
+            self.finish()
             return
         records = list(self.store.record_changes_since(self._submitted))
         cases = list(self.store.case_changes_since(self._submitted))
-        self._pending = _Pending(
-            records=self.builder.records_later([body for _, body in records if body]),
+        submitted = _Pending(
+            records=self.builder.records_later(
+                [body for _, body in records if body], self.writer.record_form
+            ),
             removed_records=[ident for ident, body in records if body is None],
             cases=self.builder.cases([body for _, body in cases if body]),
             removed_cases=[ident for ident, body in cases if body is None],
             version=target,
         )
         self._submitted = target
+        self.finish()
+        self._pending = submitted
 
     def finish(self) -> None:
         """Commit the documents still being built, if any."""

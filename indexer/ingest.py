@@ -24,7 +24,7 @@ from indexer.checking import Checked, Key, Valid, check_lines
 from indexer.feeds import FeedLine, digest, read_feed
 from indexer.store import Counts, Reject, Row, Store, Version
 
-BATCH_LINES = 5_000
+BATCH_LINES = 20_000
 REJECT_LINE_LIMIT = 2_000
 
 ProgressCallback = Callable[[int], None]

@@ -76,7 +76,7 @@ def load(
     written = 0
     records = store.iter_record_json()
     while chunk := list(islice(records, CHUNK)):
-        documents = builder.records(chunk)
+        documents = builder.records(chunk, writer.record_form)
         writer.apply(records=documents, removed_records=[], cases=[], removed_cases=[], version=0)
         written += len(chunk)
         if report:

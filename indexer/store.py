@@ -20,6 +20,7 @@ import orjson
 
 from credit.fields import timestamp_micros
 from credit.models import CreditRecord, TypicalCase, Withdrawal
+from indexer import bodies
 
 SCHEMA_VERSION = 1
 
@@ -78,6 +79,7 @@ CREATE TABLE IF NOT EXISTS ingest_rejects (
 """
 
 Row = tuple[object, ...]
+BODY = 8  # the body's place in a `records` row (`record_row`)
 
 PUBLISHED_ON = (
     "withdrawn = 0 AND publish_from <= :day"
@@ -170,11 +172,12 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.execute("PRAGMA cache_size=-65536")
-        self.db.executescript(_SCHEMA)
+        self.db.executescript(_SCHEMA + bodies.SCHEMA)
         self.db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?), ('data_version', '0')",
             (str(SCHEMA_VERSION),),
         )
+        self._bodies = bodies.BodyCodec(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -210,7 +213,7 @@ class Store:
         row = self.db.execute(
             "SELECT body FROM records WHERE record_id = ? AND withdrawn = 0", (record_id,)
         ).fetchone()
-        return orjson.loads(row[0]) if row else None
+        return orjson.loads(self._bodies.unpack(row[0])) if row else None
 
     def is_published(self, record_id: str, day: date) -> bool:
         """The publication rule evaluated by the store for one record on one day."""
@@ -230,16 +233,16 @@ class Store:
 
     def iter_record_bodies(self) -> Iterator[dict[str, object]]:
         """Every current (not withdrawn) record, in id order."""
-        rows = self.db.execute("SELECT body FROM records WHERE withdrawn = 0 ORDER BY record_id")
-        for (body,) in rows:
+        for body in self.iter_record_json():
             yield orjson.loads(body)
 
     def iter_record_json(self) -> Iterator[str]:
         """Every current record's JSON body, in id order."""
+        unpack = self._bodies.unpack
         for (body,) in self.db.execute(
             "SELECT body FROM records WHERE withdrawn = 0 ORDER BY record_id"
         ):
-            yield body
+            yield unpack(body)
 
     def iter_case_json(self) -> Iterator[str]:
         """Every current case's JSON body, in id order."""
@@ -257,7 +260,9 @@ class Store:
 
     def record_changes_since(self, version: int) -> Iterator[tuple[str, str | None]]:
         """(record_id, body JSON or None when withdrawn) of records changed after `version`."""
-        yield from self.db.execute(RECORD_CHANGES, (version,))
+        unpack = self._bodies.unpack
+        for record_id, body in self.db.execute(RECORD_CHANGES, (version,)):
+            yield record_id, None if body is None else unpack(body)
 
     def case_changes_since(self, version: int) -> Iterator[tuple[str, str | None]]:
         """(case_id, body JSON or None when withdrawn) of cases changed after `version`."""
@@ -331,6 +336,21 @@ class Store:
     ) -> None:
         """Write the surviving versions of one batch (rows from `record_row` and
         `case_row`), its rejects and the run's progress."""
+        try:
+            self._write_batch(run_id, lines_done, records, cases, rejects, counts)
+        except BaseException:
+            self._bodies.reset()
+            raise
+
+    def _write_batch(
+        self,
+        run_id: int,
+        lines_done: int,
+        records: Sequence[Row],
+        cases: Sequence[Row],
+        rejects: Sequence[Reject],
+        counts: Counts,
+    ) -> None:
         with self._transaction():
             version = self.data_version
             if counts.changed:
@@ -349,7 +369,12 @@ class Store:
                 " publish_from = excluded.publish_from, publish_until = excluded.publish_until,"
                 " delisted_on = excluded.delisted_on, body = excluded.body,"
                 " data_version = excluded.data_version",
-                [(*row, version) for row in records],
+                [
+                    (*row[:BODY], body, version)
+                    for row, body in zip(
+                        records, self._bodies.pack([row[BODY] for row in records]), strict=True
+                    )
+                ],
             )
             self.db.executemany(
                 "INSERT INTO cases VALUES (?,?,?,?,?,?) ON CONFLICT (case_id) DO UPDATE"

@@ -58,7 +58,9 @@ def sync(store: Store, writer: EngineWriter, builder: DocumentBuilder) -> int:
     for (is_records, chunk), last in _mark_last(_tagged(store, since)):
         bodies = [body for _, body in chunk if body is not None]
         removed = [ident for ident, body in chunk if body is None]
-        documents = builder.records(bodies) if is_records else builder.cases(bodies)
+        documents = (
+            builder.records(bodies, writer.record_form) if is_records else builder.cases(bodies)
+        )
         writer.apply(
             records=documents if is_records else [],
             removed_records=removed if is_records else [],

@@ -7,6 +7,8 @@ open end is `OPEN_END`, so the publication rule is three range conditions.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -16,6 +18,7 @@ import orjson
 from credit import regions, text
 from credit.publication import Window, last_published_day
 from credit.screening.keys import index_keys
+from credit.search.query import FacetValue
 
 OPEN_END = 9999_12_31
 NEVER = 0
@@ -39,6 +42,33 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def facet_values(body: dict[str, Any]) -> dict[str, str]:
+    """The values a record is counted under in each facet (`FACET_NAMES`); "" is none.
+
+    The same values the engine documents carry: counting the bodies of a few hits
+    gives the facets an engine would."""
+    region_code = body.get("region_code") or ""
+    return {
+        "kind": body["kind"],
+        "category": body["category"],
+        "province": regions.province_code(region_code) if region_code else "",
+        "year": body["decided_on"][:4],
+    }
+
+
+def count_facets(
+    bodies: Iterable[dict[str, Any]], names: Iterable[str]
+) -> dict[str, list[FacetValue]]:
+    """Facets of exactly these records, commonest value first (as an engine orders them)."""
+    values = [facet_values(body) for body in bodies]
+    counted: dict[str, list[FacetValue]] = {}
+    for name in names:
+        counts = Counter(value[name] for value in values if value[name])
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        counted[name] = [FacetValue(value, count) for value, count in ordered]
+    return counted
+
+
 def record_document(body: dict[str, Any]) -> dict[str, Any]:
     """The engine fields of one stored record."""
     name = str(body["subject_name"])
@@ -53,13 +83,11 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
     region_code = body.get("region_code") or ""
     return {
         "id": body["record_id"],
-        "kind": body["kind"],
-        "category": body["category"],
+        **facet_values(body),
         "severity": body.get("severity", ""),
         "subject_type": body["subject_type"],
         "uscc": body.get("uscc", ""),
         "region_code": region_code,
-        "province": regions.province_code(region_code) if region_code else "",
         "prefecture": regions.prefecture_code(region_code) if region_code else "",
         "authority": body["authority"],
         "name_exact": text.normalize_name(name),
@@ -77,7 +105,6 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         "reason_text": " ".join(text.segment_for_index(str(body["reason"]))),
         "authority_text": _short_tokens(str(body["authority"])),
         "decided_day": day_number(decided),
-        "year": str(decided.year),
         "month": f"{decided.year}-{decided.month:02d}",
         "from_day": day_number(window.publish_from),
         "until_day": day_number(window.publish_until) if window.publish_until else OPEN_END,

@@ -7,7 +7,7 @@ Elasticsearch) implement both, and one contract suite tests them alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -24,6 +24,14 @@ from credit.search.query import (
 
 Body = dict[str, Any]
 Document = dict[str, Any]
+RecordForm = Callable[[Document], Any]
+"""How a writer takes a record document: a module-level function, so the worker pool that
+segments the record can also put it in that form (`EngineWriter.record_form`)."""
+
+
+def as_document(document: Document) -> Document:
+    """The record form of a writer that takes documents as they are."""
+    return document
 
 
 class SearchEngine(Protocol):
@@ -82,6 +90,11 @@ class SearchEngine(Protocol):
 class EngineWriter(Protocol):
     """Applies the store's changes; one commit per call to `apply`."""
 
+    @property
+    def record_form(self) -> RecordForm:
+        """The form `apply` takes records in (built from each document by the worker pool)."""
+        ...
+
     def synced_version(self) -> int:
         """The data version the engine last committed (0 for an empty engine)."""
         ...
@@ -89,14 +102,14 @@ class EngineWriter(Protocol):
     def apply(
         self,
         *,
-        records: Iterable[Document],
+        records: Iterable[Any],
         removed_records: Iterable[str],
         cases: Iterable[Document],
         removed_cases: Iterable[str],
         version: int,
     ) -> None:
-        """Replace or remove these records and cases (documents from `credit.search.documents`),
-        then commit as `version`."""
+        """Replace or remove these records (in `record_form`) and cases (documents from
+        `credit.search.documents`), then commit as `version`."""
         ...
 
     def purge(self, *, day: date) -> int:

@@ -20,7 +20,7 @@ from credit.config import Settings
 from credit.search import es_indices as indices
 from credit.search import es_mappings as layout
 from credit.search import es_queries as queries
-from credit.search.engine import Document
+from credit.search.engine import Document, RecordForm, as_document
 from credit.search.errors import EngineUnavailable
 from credit.search.es_client import public_errors, sync_client
 
@@ -128,6 +128,10 @@ class ElasticsearchWriter:
         with public_errors():
             indices.ensure(client, prefix)
         return cls(client, layout.records_alias(prefix), layout.cases_alias(prefix))
+
+    @property
+    def record_form(self) -> RecordForm:
+        return as_document
 
     def synced_version(self) -> int:
         with public_errors():

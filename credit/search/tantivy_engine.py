@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import threading
@@ -22,8 +23,8 @@ from credit.search import tantivy_layout as layout
 from credit.search import tantivy_queries as queries
 from credit.search import tantivy_windows as windows
 from credit.search.candidates import Lookup
-from credit.search.documents import day_number
-from credit.search.engine import Body, Document
+from credit.search.documents import count_facets, day_number
+from credit.search.engine import Body, Document, RecordForm
 from credit.search.errors import EngineUnavailable
 from credit.search.highlight import highlight
 from credit.search.plan import TextPlan, plan_text
@@ -137,6 +138,7 @@ class TantivyEngine:
             {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES} if query.facets else {},
             day,
             beside=query.facets and _many_hits(searcher, plan),
+            count_page=_count_records,
         )
 
     @in_thread
@@ -261,6 +263,11 @@ class TantivyEngine:
 
 
 MakeHit = Callable[[tantivy.Searcher, float, tantivy.DocAddress], Hit]
+CountPage = Callable[[list[Hit]], dict[str, list[FacetValue]]]
+
+
+def _count_records(hits: list[Hit]) -> dict[str, list[FacetValue]]:
+    return count_facets([hit.body for hit in hits], FACET_NAMES)
 
 
 def _page(
@@ -275,11 +282,13 @@ def _page(
     day: date,
     *,
     beside: bool = False,
+    count_page: CountPage | None = None,
 ) -> SearchPage:
     """One page of hits (by relevance, or newest first by a day field) with its facets.
 
     With `beside`, the facets are counted in another thread meanwhile (unless every
-    facet thread is busy when the hits are in: then here, as without `beside`).
+    facet thread is busy when the hits are in: then here, as without `beside`). With
+    `count_page`, a first page that holds every hit counts its facets from the hits.
     """
     pending = _FACET_THREADS.submit(_facets, searcher, q, facet_fields) if beside else None
     if newest_by:
@@ -294,12 +303,8 @@ def _page(
         facets = {}
     elif pending is not None and not pending.cancel():
         facets = pending.result()
-    elif offset == 0 and total <= len(hits):
-        # Every hit is on this page: the facets count the query's documents among these
-        # ids, a few lookups led by the ids instead of the whole query a second time.
-        ids = Query.term_set_query(schema, "id", [hit.id for hit in hits])
-        these = Query.boolean_query([(Occur.Must, q), (Occur.Must, ids)])
-        facets = _facets(searcher, these, facet_fields) if hits else _no_facets(facet_fields)
+    elif count_page is not None and offset == 0 and total <= len(hits):
+        facets = count_page(hits)  # every hit is on this page: no second pass over the index
     else:
         facets = _facets(searcher, q, facet_fields)
     return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
@@ -409,13 +414,15 @@ def _facets(
 class TantivyWriter:
     """Writes one tantivy index directory; `apply` is one commit."""
 
+    # One indexing thread: on two cores, a second one made twice the segments and merges
+    # for no faster commits (the worker pool and this process use the cores meanwhile).
     HEAP_BYTES = 128 * 1024 * 1024
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.records = layout.open_index(directory / "records", layout.record_schema())
         self.cases = layout.open_index(directory / "cases", layout.case_schema())
-        self._record_writer = self.records.writer(heap_size=self.HEAP_BYTES)
+        self._record_writer = self.records.writer(heap_size=self.HEAP_BYTES, num_threads=1)
         self._case_writer = self.cases.writer(heap_size=32 * 1024 * 1024, num_threads=1)
 
     @classmethod
@@ -430,20 +437,24 @@ class TantivyWriter:
             return writer
         return cls(directory)
 
+    @property
+    def record_form(self) -> RecordForm:
+        return record_entry
+
     def synced_version(self) -> int:
         return layout.read_state(self.directory)
 
     def apply(
         self,
         *,
-        records: Iterable[Document],
+        records: Iterable[Entry],
         removed_records: Iterable[str],
         cases: Iterable[Document],
         removed_cases: Iterable[str],
         version: int,
     ) -> None:
-        _replace(self._record_writer, map(_record_fields, records), removed_records)
-        _replace(self._case_writer, cases, removed_cases)
+        _replace(self._record_writer, records, removed_records)
+        _replace(self._case_writer, map(case_entry, cases), removed_cases)
         self._record_writer.commit()
         self._case_writer.commit()
         layout.write_state(self.directory, version)
@@ -480,25 +491,33 @@ class TantivyWriter:
                 writer.wait_merging_threads()
 
 
-def _replace(
-    writer: tantivy.IndexWriter, documents: Iterable[Document], removed: Iterable[str]
-) -> None:
+Entry = tuple[str, str]
+"""A document as `TantivyWriter.apply` takes it: its id, and its JSON for `add_json`."""
+
+
+def _replace(writer: tantivy.IndexWriter, entries: Iterable[Entry], removed: Iterable[str]) -> None:
     for ident in removed:
         writer.delete_documents_by_term("id", ident)
-    for document in documents:
-        writer.delete_documents_by_term("id", document["id"])
-        writer.add_document(tantivy.Document(**_present(document)))
+    for ident, line in entries:
+        writer.delete_documents_by_term("id", ident)
+        writer.add_json(line)
 
 
-def _record_fields(document: Document) -> Document:
-    """A record document as this index holds it: the window as `last_day` and as terms."""
+def record_entry(document: Document) -> Entry:
+    """A record as this index holds it (the window as `last_day` and as terms), in the
+    writer's form. Built in the worker pool: the main process hands tantivy the JSON."""
     fields = {key: value for key, value in document.items() if key not in layout.RECORD_LEFT_OUT}
     fields[windows.FIELD] = windows.document_terms(document["from_day"], document["last_day"])
-    return fields
+    return _entry(fields)
 
 
-def _present(document: Document) -> Document:
-    """The fields to index: empty values left out, the body as bytes (stored, not indexed)."""
+def case_entry(document: Document) -> Entry:
+    """A typical case in the writer's form."""
+    return _entry(document)
+
+
+def _entry(document: Document) -> Entry:
+    """Empty values left out; the body as bytes (stored, not indexed: base64 in JSON)."""
     present = {key: value for key, value in document.items() if value not in ("", [])}
-    present["body"] = document["body"].encode()
-    return present
+    present["body"] = base64.b64encode(document["body"].encode()).decode()
+    return str(document["id"]), orjson.dumps(present).decode()
