@@ -447,6 +447,30 @@ def segment_for_index(text: str) -> list[str]:
     return tokens
 
 
+def in_dictionary(word: str) -> bool:
+    """Whether jieba's dictionary (with ipcredit's user words) holds `word`."""
+    return bool(_jieba().FREQ.get(word))
+
+
+def dictionary_words(text: str) -> list[str]:
+    """Every dictionary word of two characters or more inside `text`, however jieba cuts it.
+
+    `深圳市场` gives `深圳`, `深圳市`, `市场`: a word across jieba's cut is found too.
+    (The dictionary holds every prefix of its words, so a piece that is not in it ends
+    the words starting where it starts.)
+    """
+    freq = _jieba().FREQ
+    found: list[str] = []
+    for start in range(len(text) - 1):
+        for end in range(start + 2, len(text) + 1):
+            piece = text[start:end]
+            if piece not in freq:
+                break
+            if freq[piece]:
+                found.append(piece)
+    return found
+
+
 def segment_for_query(text: str) -> list[str]:
     """The query-side tokens of a text: jieba accurate mode (HMM on), duplicates removed."""
     words = _cut(normalize(text), hmm=True)

@@ -183,6 +183,19 @@ def test_segmentation_rate() -> None:
 # --- bigrams and pinyin --------------------------------------------------------------------------
 
 
+def test_dictionary_words_include_words_across_jiebas_cut() -> None:
+    assert "市场" not in text.segment_for_index("深圳市场景科技有限公司")
+    words = text.dictionary_words("深圳市场景科技有限公司")
+    assert {"深圳", "深圳市", "市场", "场景", "科技", "有限公司"} <= set(words)
+    assert all(len(word) >= 2 and text.in_dictionary(word) for word in words)
+    assert text.dictionary_words("") == [] and text.dictionary_words("深") == []
+
+
+def test_in_dictionary() -> None:
+    assert text.in_dictionary("有限公司") and text.in_dictionary("深圳市")
+    assert not text.in_dictionary("圳市场景")
+
+
 def test_name_bigrams() -> None:
     assert name_bigrams("深圳创明") == ["深圳", "圳创", "创明"]
     assert name_bigrams("（深圳）") == ["深圳"]

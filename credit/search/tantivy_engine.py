@@ -17,13 +17,14 @@ import orjson
 import tantivy
 from tantivy import Occur, Query
 
+from credit import text
 from credit.screening.keys import query_keys
 from credit.search import candidates
 from credit.search import tantivy_layout as layout
 from credit.search import tantivy_queries as queries
 from credit.search import tantivy_windows as windows
 from credit.search.candidates import Lookup
-from credit.search.documents import count_facets, day_number
+from credit.search.documents import NAME_SEPARATOR, count_facets, day_number
 from credit.search.engine import Body, Document, RecordForm
 from credit.search.errors import EngineUnavailable
 from credit.search.highlight import highlight
@@ -124,9 +125,10 @@ class TantivyEngine:
         offset = decode_cursor(query.cursor, size)
         plan = plan_text(query.text)
         self._fresh()
-        q = queries.record_search(self.record_schema, plan, query.filter, day)
-        newest = query.sort == "newest" or plan.empty
         searcher = self.records.searcher()
+        common = queries.common_tokens(searcher, plan)
+        q = queries.record_search(self.record_schema, plan, query.filter, day, common)
+        newest = query.sort == "newest" or plan.empty
         return _page(
             searcher,
             self.record_schema,
@@ -138,7 +140,7 @@ class TantivyEngine:
             {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES} if query.facets else {},
             day,
             beside=query.facets and _many_hits(searcher, plan),
-            count_page=_count_records,
+            count_found=_count_records,
         )
 
     @in_thread
@@ -263,11 +265,12 @@ class TantivyEngine:
 
 
 MakeHit = Callable[[tantivy.Searcher, float, tantivy.DocAddress], Hit]
-CountPage = Callable[[list[Hit]], dict[str, list[FacetValue]]]
+CountFound = Callable[[list[Body]], dict[str, list[FacetValue]]]
+FACETS_FROM_HITS = 100
 
 
-def _count_records(hits: list[Hit]) -> dict[str, list[FacetValue]]:
-    return count_facets([hit.body for hit in hits], FACET_NAMES)
+def _count_records(bodies: list[Body]) -> dict[str, list[FacetValue]]:
+    return count_facets(bodies, FACET_NAMES)
 
 
 def _page(
@@ -282,29 +285,34 @@ def _page(
     day: date,
     *,
     beside: bool = False,
-    count_page: CountPage | None = None,
+    count_found: CountFound | None = None,
 ) -> SearchPage:
     """One page of hits (by relevance, or newest first by a day field) with its facets.
 
     With `beside`, the facets are counted in another thread meanwhile (unless every
     facet thread is busy when the hits are in: then here, as without `beside`). With
-    `count_page`, a first page that holds every hit counts its facets from the hits.
+    `count_found`, a first page collects up to `FACETS_FROM_HITS` hits and, when that is
+    all of them, counts the facets from their stored bodies: a few stored documents
+    read instead of a second pass over the index.
     """
     pending = _FACET_THREADS.submit(_facets, searcher, q, facet_fields) if beside else None
+    from_hits = count_found is not None and facet_fields and not beside and offset == 0
+    collect = max(size, FACETS_FROM_HITS) if from_hits else size
     if newest_by:
         result = searcher.search(
-            q, size, offset=offset, order_by_field=newest_by, order=tantivy.Order.Desc
+            q, collect, offset=offset, order_by_field=newest_by, order=tantivy.Order.Desc
         )
     else:
-        result = searcher.search(q, size, offset=offset)
-    hits = [make_hit(searcher, score, address) for score, address in result.hits]
+        result = searcher.search(q, collect, offset=offset)
+    hits = [make_hit(searcher, score, address) for score, address in result.hits[:size]]
     total = _count(result)
     if not facet_fields:
         facets = {}
     elif pending is not None and not pending.cancel():
         facets = pending.result()
-    elif count_page is not None and offset == 0 and total <= len(hits):
-        facets = count_page(hits)  # every hit is on this page: no second pass over the index
+    elif count_found is not None and from_hits and total <= len(result.hits):
+        rest = [_body(searcher, address) for _, address in result.hits[size:]]
+        facets = count_found([*(hit.body for hit in hits), *rest])
     else:
         facets = _facets(searcher, q, facet_fields)
     return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
@@ -508,6 +516,13 @@ def record_entry(document: Document) -> Entry:
     writer's form. Built in the worker pool: the main process hands tantivy the JSON."""
     fields = {key: value for key, value in document.items() if key not in layout.RECORD_LEFT_OUT}
     fields[windows.FIELD] = windows.document_terms(document["from_day"], document["last_day"])
+    names = [document["name_exact"], *document["former_exact"]]
+    fields[layout.ANY_TEXT] = " ".join(
+        [
+            *(document[source] for source in layout.ANY_TEXT_SOURCES),
+            *(word for name in names for word in text.dictionary_words(name)),
+        ]
+    ).replace(NAME_SEPARATOR, " ")
     return _entry(fields)
 
 

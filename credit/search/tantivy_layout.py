@@ -24,6 +24,20 @@ WHITESPACE = "ws"
 # Fields of the engine documents this index leaves out: the window is `last_day` and
 # `window_spans` here (Elasticsearch keeps the original dates).
 RECORD_LEFT_OUT = frozenset({"until_day", "delisted_day"})
+ANY_TEXT = "any_text"
+"""Every token a query token can match in a record, in one field: the segmented name,
+former names, reason and authority, the bigrams of the name and the former names, and
+every dictionary word inside them (`text.dictionary_words`). One posting list per token
+decides whether a record matches it; the per-field fields only score
+(`tantivy_queries._token_matches`)."""
+ANY_TEXT_SOURCES = (
+    "name_text",
+    "former_text",
+    "reason_text",
+    "authority_text",
+    "name_ngram",
+    "former_ngram",
+)
 
 
 def whitespace_analyzer() -> tantivy.TextAnalyzer:
@@ -76,7 +90,7 @@ def record_schema() -> tantivy.Schema:
         fast=False,
     )
     builder.add_text_field("similar_key", tokenizer_name="raw", index_option="basic")
-    _text(builder, "name_text", "former_text", "reason_text", "authority_text")
+    _text(builder, "name_text", "former_text", "reason_text", "authority_text", ANY_TEXT)
     _phrased(builder, "name_ngram", "former_ngram", "name_pinyin", "name_initials")
     for name in ("decided_day", "from_day", "last_day"):  # ranges and sorting read the columns
         builder.add_integer_field(name, fast=True)

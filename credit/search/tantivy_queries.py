@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import tantivy
 from tantivy import Occur, Query
 
 from credit import text
+from credit.search import tantivy_layout as layout
 from credit.search import tantivy_windows as windows
 from credit.search.documents import day_number
 from credit.search.plan import TextPlan
@@ -24,6 +25,7 @@ TEXT_FIELDS = {
 }
 INT = tantivy.FieldType.Integer
 RULE_SCORE = 2.0  # what the two range clauses add to a score (1 each)
+COMMON_SHARE = 20
 
 
 def published_on(schema: tantivy.Schema, day: date, *, as_terms: bool = False) -> Query:
@@ -107,29 +109,53 @@ def _substring(schema: tantivy.Schema, field: str, bigrams: Sequence[str]) -> Qu
     return Query.phrase_query(schema, field, words)
 
 
-def _token_matches(schema: tantivy.Schema, token: str, joined: Sequence[str] = ()) -> Query:
+def _token_matches(
+    schema: tantivy.Schema, token: str, joined: Sequence[str] = (), *, common: bool = False
+) -> Query:
     """A token found in any searched field, or inside the name as a substring.
 
     A one-character token also matches where it is joined to a neighbouring token
-    (`joined`, see `TextPlan.joined_tokens`) inside the name.
+    (`joined`, see `TextPlan.joined_tokens`) inside the name. Whether a record matches
+    is decided by `any_text`, one posting list that holds the token wherever it is —
+    and a name's bigrams and dictionary words, so a substring of a name that is one of
+    them is found there too; other substrings (words jieba guessed) by phrases over the
+    name's bigrams. The per-field clauses only add to the score of the records found —
+    but not for a `common` token: scoring reads a clause's postings around every record
+    found, which for a word in many records costs more than the whole match, and adds
+    little (such a word tells records apart by its `any_text` score already).
     """
-    should = [
+    matching = [
+        (Occur.Should, Query.term_query(schema, layout.ANY_TEXT, token)),
+        (Occur.Should, Query.term_query(schema, "decision_exact", token)),
+    ]
+    scoring = [
         (Occur.Should, Query.boost_query(Query.term_query(schema, field, token), boost))
         for field, boost in TEXT_FIELDS.items()
     ]
-    should.append((Occur.Should, Query.term_query(schema, "decision_exact", token)))
+    if common:
+        scoring = []
     substrings = (token, *joined) if len(token) >= 2 and not text.kept_whole(token) else joined
     for substring in substrings:
         bigrams = text.name_bigrams(substring)
-        name_phrase = _substring(schema, "name_ngram", bigrams)
-        former_phrase = _substring(schema, "former_ngram", bigrams)
-        should.append((Occur.Should, Query.boost_query(name_phrase, NAME_BOOST * 4)))
-        should.append((Occur.Should, Query.boost_query(former_phrase, NAME_BOOST * 2)))
-    return Query.boolean_query(should)
+        name_phrase = Query.boost_query(_substring(schema, "name_ngram", bigrams), NAME_BOOST * 4)
+        former_phrase = Query.boost_query(
+            _substring(schema, "former_ngram", bigrams), NAME_BOOST * 2
+        )
+        if len(bigrams) == 1 or text.in_dictionary(substring):  # in `any_text` already
+            word = bigrams[0] if len(bigrams) == 1 else substring
+            if word != token:
+                matching.append((Occur.Should, Query.term_query(schema, layout.ANY_TEXT, word)))
+        else:
+            matching += [(Occur.Should, name_phrase), (Occur.Should, former_phrase)]
+    return Query.boolean_query([(Occur.Must, Query.boolean_query(matching)), *scoring])
 
 
-def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
-    """What the words of a query match, best first: exact name, name substring, all tokens."""
+def text_query(
+    schema: tantivy.Schema, plan: TextPlan, common: Collection[str] = frozenset()
+) -> Query:
+    """What the words of a query match, best first: exact name, name substring, all tokens.
+
+    `common` are the tokens many records hold (`common_tokens`)."""
     if plan.uscc:
         return Query.term_query(schema, "uscc", plan.uscc)
     alternatives: list[tuple[Occur, Query]] = []
@@ -148,7 +174,10 @@ def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
     if plan.tokens:
         joined = plan.joined_tokens
         every_token = [
-            (Occur.Must, _token_matches(schema, token, joined.get(token, ())))
+            (
+                Occur.Must,
+                _token_matches(schema, token, joined.get(token, ()), common=token in common),
+            )
             for token in plan.tokens
         ]
         alternatives.append((Occur.Should, Query.boolean_query(every_token)))
@@ -165,14 +194,26 @@ def text_query(schema: tantivy.Schema, plan: TextPlan) -> Query:
     return Query.boolean_query(alternatives) if alternatives else Query.empty_query()
 
 
-def record_search(schema: tantivy.Schema, plan: TextPlan, flt: RecordFilter, day: date) -> Query:
+def record_search(
+    schema: tantivy.Schema,
+    plan: TextPlan,
+    flt: RecordFilter,
+    day: date,
+    common: Collection[str] = frozenset(),
+) -> Query:
     """A whole record search: text (if any), filters, and the publication rule."""
     rule = published_on(schema, day, as_terms=True)
     clauses: list[tuple[Occur, Query]] = [(Occur.Must, rule)]
     clauses += [(Occur.Must, clause) for clause in record_filter(schema, flt)]
     if not plan.empty:
-        clauses.append((Occur.Must, text_query(schema, plan)))
+        clauses.append((Occur.Must, text_query(schema, plan, common)))
     return Query.boolean_query(clauses)
+
+
+def common_tokens(searcher: tantivy.Searcher, plan: TextPlan) -> frozenset[str]:
+    """The query's tokens held by more than one record in `COMMON_SHARE`."""
+    limit = searcher.num_docs / COMMON_SHARE
+    return frozenset(t for t in plan.tokens if searcher.doc_freq(layout.ANY_TEXT, t) > limit)
 
 
 def published_where(schema: tantivy.Schema, day: date, field: str, values: Sequence[str]) -> Query:
