@@ -18,6 +18,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from credit.search.errors import QueryTooComplex
@@ -25,6 +26,9 @@ from credit.search.errors import QueryTooComplex
 MAX_DEPTH = 10
 MAX_TOKENS = 2_000
 MAX_ALIASES = 15
+CACHED_DOCUMENTS = 256
+"""Documents whose validation is kept (clients send the same few again and again; bounded,
+so unique documents cannot grow the memory)."""
 
 DEPTH_MESSAGE = f"查询嵌套过深：最多 {MAX_DEPTH} 层。"
 TOKENS_MESSAGE = f"查询语句过长：最多 {MAX_TOKENS} 个词法单元。"
@@ -68,7 +72,10 @@ def _coded(rules: list[type[Any]], message: str) -> list[type[ValidationRule]]:
 
 
 def limit_extensions() -> list[Callable[[], SchemaExtension]]:
-    """Factories of the schema extensions enforcing the three limits (one set per request)."""
+    """Factories of the schema extensions enforcing the three limits (one set per request),
+    then of the one caching validations: a document is validated once under the same
+    rules, which are the same classes for every request. (Parsing is not cached: the
+    token limit stops the parser, and its error must come from strawberry's own parse.)"""
     depth = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
     aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules
     rules: list[type[ASTValidationRule]] = [
@@ -78,6 +85,7 @@ def limit_extensions() -> list[Callable[[], SchemaExtension]]:
     return [
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(AddValidationRules, rules),
+        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
     ]
 
 

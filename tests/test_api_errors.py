@@ -85,6 +85,15 @@ async def test_depth_limit(client: httpx.AsyncClient) -> None:
     assert refused.get("data") is None
 
 
+async def test_a_document_sent_again_is_judged_alike(client: httpx.AsyncClient) -> None:
+    """Validations are cached per document: a repeat is refused or answered as the first."""
+    for _ in range(3):
+        refused = await gql(client, nested(MAX_DEPTH + 1))
+        assert only_code(refused) == "QUERY_TOO_COMPLEX"
+        allowed = await gql(client, nested(MAX_DEPTH))
+        assert "errors" not in allowed and allowed["data"]["record"] is not None, allowed
+
+
 async def test_token_limit(client: httpx.AsyncClient) -> None:
     def document(tokens: int) -> str:  # 16 tokens around the list of strings
         kinds = " ".join(['"good_credit"'] * (tokens - 16))
