@@ -7,7 +7,7 @@ values are dropped rather than refused, so a stale or edited link still shows re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import Any, ClassVar, cast
 from urllib.parse import urlencode
 
@@ -49,14 +49,18 @@ class LinkedParams:
         """This page's link with `changes`; any change but paging restarts at page 1."""
         if not {"after", "page"} & changes.keys():
             changes = {"after": None, "page": 1, **changes}
-        changed: Any = replace(cast(Any, self), **changes)
+        values = {item.name: getattr(self, item.name) for item in fields(cast(Any, self))}
+        if unknown := changes.keys() - values.keys():
+            raise TypeError(f"no such parameter: {sorted(unknown)}")
+        return self._link(path or self.PATH, values | changes)
+
+    def _link(self, target: str, values: Mapping[str, object]) -> str:
+        """`target` with the parameters that differ from their defaults, in field order."""
         pairs = [
-            (item.name, value)
-            for item in fields(changed)
-            if (value := getattr(changed, item.name)) not in (None, "")
-            and self.DEFAULTS.get(item.name) != value
+            (name, value)
+            for name, value in values.items()
+            if value not in (None, "") and self.DEFAULTS.get(name) != value
         ]
-        target = path or self.PATH
         return f"{target}?{urlencode(pairs)}" if pairs else target
 
     def cleared(self) -> str:
@@ -70,6 +74,8 @@ class LinkedParams:
 
         `names` maps each engine facet to the parameter that filters by it.
         """
+        restart = {item.name: getattr(self, item.name) for item in fields(cast(Any, self))}
+        restart |= {"after": None, "page": 1}
         return [
             (
                 FACET_TITLES[param],
@@ -77,7 +83,7 @@ class LinkedParams:
                     (
                         facet_label(param, value.value),
                         value.count,
-                        self.url(**{param: value.value}),
+                        self._link(self.PATH, restart | {param: value.value}),
                         getattr(self, param) == value.value,
                     )
                     for value in facets.get(facet, [])
