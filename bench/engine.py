@@ -234,18 +234,21 @@ def _status_kib(key: str) -> int:
 
 
 def probe(queries_path: Path) -> dict[str, Any]:
-    """Open the engine from IPCREDIT_DATA_DIR, warm it up, time every query (ms)."""
+    """Open the engine from IPCREDIT_DATA_DIR, ready the process as a server does, warm the
+    engine up, time every query (ms)."""
     from credit import clock
     from credit.config import Settings
     from credit.search.blocking import BlockingEngine
     from credit.search.query import SearchQuery
     from credit.search.tantivy_engine import TantivyEngine
+    from credit.warm import ready_serving_process
 
     queries = orjson.loads(queries_path.read_bytes())
     day = clock.today()
     opened: list[float] = []
     engine = _timed(opened, lambda: BlockingEngine(TantivyEngine(Settings.from_env().data_dir)))
     assert isinstance(engine, BlockingEngine)
+    ready_serving_process()  # as `ipcredit serve` readies each worker
 
     def search(text: str, size: int = 20) -> int:
         return engine.search_records(SearchQuery(text=text, size=size), day=day).total
@@ -432,7 +435,9 @@ def _notes(records: int, seed: int, day: str, build_status: int) -> list[str]:
         " `store.sqlite3*` = store_mb, the current index directory = index_mb, lock files)",
         f"queries, as of {day} (`credit.clock.today()`), in one child `python -m bench.engine"
         " QUERIES.json` that opens `BlockingEngine(TantivyEngine(data_dir))` like a serving process"
-        f" (engine_open_ms), warms up with {WARM_UP} rounds of a common, a rare and a USCC"
+        " (engine_open_ms), readies itself as each `ipcredit serve` worker does"
+        " (`credit.warm.ready_serving_process`: jieba loaded, then `gc.freeze()`),"
+        f" warms up with {WARM_UP} rounds of a common, a rare and a USCC"
         " query (not measured), then times each call with `time.perf_counter`;"
         " percentiles by `statistics.quantiles(n=100, method='inclusive')`",
         f"common_*: `search_records(SearchQuery(text='{COMMON_TEXT}', size=20), day=today)`"

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
@@ -14,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from api.app import graphql_app
 from credit.config import Settings
 from credit.service import Service
+from credit.warm import ready_serving_process
 from portal import pages
 from portal.access_log import AccessLog, log_to_stdout
 from portal.body_limit import BodyLimit
@@ -29,6 +31,7 @@ def create_app(service: Service) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(ready_serving_process)
         yield
         await service.close()
 
