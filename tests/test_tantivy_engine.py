@@ -20,6 +20,7 @@ import pytest
 import tantivy
 
 from credit import clock
+from credit.search import tantivy_engine
 from credit.search import tantivy_layout as layout
 from credit.search.blocking import BlockingEngine
 from credit.search.errors import EngineUnavailable
@@ -160,6 +161,40 @@ def test_a_running_reader_sees_a_new_record_and_a_delisting_within_one_second(
     assert engine.search_records(SearchQuery(text="新鲜"), day=AS_OF).total == 0
     assert engine.get_record("FRESH-1", day=AS_OF - timedelta(days=1)) is not None
     assert engine.data_version() == store_version(indexed)
+
+
+def test_cached_facets_of_a_popular_search_leave_with_a_delisting(
+    indexed: Path, tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tantivy_engine, "FACETS_BESIDE_HITS", 0)  # every search is "popular"
+    engine = BlockingEngine(TantivyEngine(indexed))
+    name = "深圳市新鲜测试科技有限公司"
+    run_cli("index", write_feed(tmp_path / "add.jsonl", record("FRESH-2", name)))
+    reload_now(engine)
+
+    def kinds() -> dict[str, int]:
+        page = engine.search_records(SearchQuery(text="有限公司"), day=AS_OF)
+        return {v.value: v.count for v in page.facets["kind"]}
+
+    before = kinds()
+    assert kinds() == before  # asked again: the same counts (kept)
+    delisting = record(
+        "FRESH-2",
+        name,
+        delisted_on=AS_OF.isoformat(),
+        delist_reason="repaired",
+        updated_at="2025-06-30T18:00:00+08:00",
+    )
+    result = run_cli("index", write_feed(tmp_path / "delist.jsonl", delisting))
+    assert result.returncode == 0, result.stderr
+    reload_now(engine)
+    after = kinds()
+    assert after[RECORD["kind"]] == before[RECORD["kind"]] - 1
+    fresh = BlockingEngine(TantivyEngine(indexed))  # nothing kept: counted from the index
+    assert {
+        v.value: v.count
+        for v in fresh.search_records(SearchQuery(text="有限公司"), day=AS_OF).facets["kind"]
+    } == after
 
 
 # -- reindex -----------------------------------------------------------------------------

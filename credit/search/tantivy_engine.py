@@ -7,6 +7,7 @@ import contextlib
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -59,6 +60,34 @@ _FACET_FIELDS = {"province": "province"}
 # whose hits all fit on the page counts just those (see `_page`).
 FACETS_BESIDE_HITS = 2_000
 _FACET_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tantivy-facets")
+FACET_CACHE_SIZE = 128
+"""Facets of searches finding many records, kept per (text, filter, day, data version):
+popular words are asked again and again, and counting them is most of their cost. A
+commit changes the data version, so a delisted record leaves the counts with it."""
+FacetKey = tuple[str, RecordFilter, date, int]
+
+
+class FacetCache:
+    """A small least-recently-used map from searches to their facets (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._kept: OrderedDict[FacetKey, dict[str, list[FacetValue]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: FacetKey) -> dict[str, list[FacetValue]] | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: FacetKey, facets: dict[str, list[FacetValue]]) -> None:
+        with self._lock:
+            self._kept[key] = facets
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
 
 
 class TantivyEngine:
@@ -72,6 +101,7 @@ class TantivyEngine:
         self._checked = 0.0
         self._state_mtime = 0
         self._reload_lock = threading.Lock()
+        self._facet_cache = FacetCache(FACET_CACHE_SIZE)
         self._open()
 
     # -- freshness -----------------------------------------------------------------------
@@ -125,11 +155,15 @@ class TantivyEngine:
         offset = decode_cursor(query.cursor, size)
         plan = plan_text(query.text)
         self._fresh()
+        version = self._version  # before the searcher: facets are never older than their key
         searcher = self.records.searcher()
         common = queries.common_tokens(searcher, plan)
         q = queries.record_search(self.record_schema, plan, query.filter, day, common)
         newest = query.sort == "newest" or plan.empty
-        return _page(
+        many = query.facets and _many_hits(searcher, plan)
+        key = (query.text, query.filter, day, version)
+        known = self._facet_cache.get(key) if many else None
+        page = _page(
             searcher,
             self.record_schema,
             q,
@@ -139,9 +173,13 @@ class TantivyEngine:
             lambda searcher, score, address: _record_hit(searcher, score, address, plan),
             {name: _FACET_FIELDS.get(name, name) for name in FACET_NAMES} if query.facets else {},
             day,
-            beside=query.facets and _many_hits(searcher, plan),
+            beside=many and known is None,
             count_found=_count_records,
+            known_facets=known,
         )
+        if many and known is None:
+            self._facet_cache.put(key, page.facets)
+        return page
 
     @in_thread
     def get_record(self, record_id: str, *, day: date) -> Body | None:
@@ -286,6 +324,7 @@ def _page(
     *,
     beside: bool = False,
     count_found: CountFound | None = None,
+    known_facets: dict[str, list[FacetValue]] | None = None,
 ) -> SearchPage:
     """One page of hits (by relevance, or newest first by a day field) with its facets.
 
@@ -293,7 +332,7 @@ def _page(
     facet thread is busy when the hits are in: then here, as without `beside`). With
     `count_found`, a first page collects up to `FACETS_FROM_HITS` hits and, when that is
     all of them, counts the facets from their stored bodies: a few stored documents
-    read instead of a second pass over the index.
+    read instead of a second pass over the index. `known_facets` are used as they are.
     """
     pending = _FACET_THREADS.submit(_facets, searcher, q, facet_fields) if beside else None
     from_hits = count_found is not None and facet_fields and not beside and offset == 0
@@ -308,6 +347,8 @@ def _page(
     total = _count(result)
     if not facet_fields:
         facets = {}
+    elif known_facets is not None:
+        facets = known_facets
     elif pending is not None and not pending.cancel():
         facets = pending.result()
     elif count_found is not None and from_hits and total <= len(result.hits):
