@@ -42,7 +42,7 @@ NAME = "http"
 DEFAULT_RECORDS = 1_000_000
 CONNECTIONS = 50
 SECONDS = 30
-WORKERS = 2
+WORKERS = 4  # two per core, as the README advises: connections stay with one worker
 PACE_MS = 180  # per connection: 50 connections offer about 250 requests/s
 
 P50_MS = Target("<=", 40)
