@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from credit.search.documents import case_document, record_document
-from credit.search.engine import RecordForm, as_document
+from credit.search.engine import RecordForm
 from indexer.checking import Checked, check_lines
 
 POOL_THRESHOLD = 2_000
@@ -65,7 +65,7 @@ class DocumentBuilder:
     ) -> None:
         self.close()
 
-    def records(self, bodies: Sequence[str], form: RecordForm = as_document) -> list[Any]:
+    def records(self, bodies: Sequence[str], form: RecordForm) -> list[Any]:
         """Record documents of these stored bodies, in a writer's `record_form`."""
         return self._map(partial(_record_from_json, form), bodies)
 

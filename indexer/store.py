@@ -10,7 +10,7 @@ progress: a killed process leaves the store at a batch boundary.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -335,23 +335,9 @@ class Store:
         counts: Counts,
     ) -> None:
         """Write the surviving versions of one batch (rows from `record_row` and
-        `case_row`), its rejects and the run's progress."""
-        try:
-            self._write_batch(run_id, lines_done, records, cases, rejects, counts)
-        except BaseException:
-            self._bodies.reset()
-            raise
-
-    def _write_batch(
-        self,
-        run_id: int,
-        lines_done: int,
-        records: Sequence[Row],
-        cases: Sequence[Row],
-        rejects: Sequence[Reject],
-        counts: Counts,
-    ) -> None:
-        with self._transaction():
+        `case_row`), its rejects and the run's progress. A body dictionary trained for
+        the batch goes with it if it rolls back."""
+        with self._transaction(on_rollback=self._bodies.reset):
             version = self.data_version
             if counts.changed:
                 version += 1
@@ -402,15 +388,18 @@ class Store:
                 ),
             )
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+    def _transaction(self, on_rollback: Callable[[], object] | None = None) -> _Transaction:
+        return _Transaction(self.db, on_rollback)
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (then `on_rollback`)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, on_rollback: Callable[[], object] | None = None
+    ) -> None:
         self.db = db
+        self.on_rollback = on_rollback
 
     def __enter__(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
@@ -418,8 +407,11 @@ class _Transaction:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         if error is None:
             self.db.execute("COMMIT")
-        elif self.db.in_transaction:
-            self.db.execute("ROLLBACK")
+        else:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if self.on_rollback is not None:
+                self.on_rollback()
 
 
 def _run_from_row(row: tuple[Any, ...]) -> IngestRun:

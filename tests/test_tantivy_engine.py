@@ -65,6 +65,17 @@ def record(record_id: str, name: str, **changes: Any) -> dict[str, Any]:
     return {**RECORD, "record_id": record_id, "subject_name": name, **changes}
 
 
+def delisted(record_id: str, name: str) -> dict[str, Any]:
+    """A newer version of `record(record_id, name)`, delisted by credit repair on AS_OF."""
+    return record(
+        record_id,
+        name,
+        delisted_on=AS_OF.isoformat(),
+        delist_reason="repaired",
+        updated_at="2025-06-30T18:00:00+08:00",
+    )
+
+
 def answers(engine: BlockingEngine) -> dict[str, Any]:
     """Everything a reader answers about the samples, on several days (scores left out)."""
     seen: dict[str, Any] = {}
@@ -146,13 +157,7 @@ def test_a_running_reader_sees_a_new_record_and_a_delisting_within_one_second(
         "FRESH-1"
     ]
 
-    delisting = record(
-        "FRESH-1",
-        name,
-        delisted_on=AS_OF.isoformat(),
-        delist_reason="repaired",
-        updated_at="2025-06-30T18:00:00+08:00",
-    )
+    delisting = delisted("FRESH-1", name)
     result = run_cli("index", write_feed(tmp_path / "delist.jsonl", delisting))
     returned = time.monotonic()
     assert result.returncode == 0, result.stderr
@@ -178,13 +183,7 @@ def test_cached_facets_of_a_popular_search_leave_with_a_delisting(
 
     before = kinds()
     assert kinds() == before  # asked again: the same counts (kept)
-    delisting = record(
-        "FRESH-2",
-        name,
-        delisted_on=AS_OF.isoformat(),
-        delist_reason="repaired",
-        updated_at="2025-06-30T18:00:00+08:00",
-    )
+    delisting = delisted("FRESH-2", name)
     result = run_cli("index", write_feed(tmp_path / "delist.jsonl", delisting))
     assert result.returncode == 0, result.stderr
     reload_now(engine)

@@ -335,8 +335,8 @@ def _page(
     read instead of a second pass over the index. `known_facets` are used as they are.
     """
     pending = _FACET_THREADS.submit(_facets, searcher, q, facet_fields) if beside else None
-    from_hits = count_found is not None and facet_fields and not beside and offset == 0
-    collect = max(size, FACETS_FROM_HITS) if from_hits else size
+    counter = count_found if facet_fields and not beside and offset == 0 else None
+    collect = max(size, FACETS_FROM_HITS) if counter is not None else size
     if newest_by:
         result = searcher.search(
             q, collect, offset=offset, order_by_field=newest_by, order=tantivy.Order.Desc
@@ -351,9 +351,9 @@ def _page(
         facets = known_facets
     elif pending is not None and not pending.cancel():
         facets = pending.result()
-    elif count_found is not None and from_hits and total <= len(result.hits):
+    elif counter is not None and total <= len(result.hits):
         rest = [_body(searcher, address) for _, address in result.hits[size:]]
-        facets = count_found([*(hit.body for hit in hits), *rest])
+        facets = counter([*(hit.body for hit in hits), *rest])
     else:
         facets = _facets(searcher, q, facet_fields)
     return SearchPage(hits, total, facets, next_cursor(offset, size, total), day)
@@ -439,10 +439,6 @@ def _highlights(body: Body, plan: TextPlan, fields: dict[str, bool]) -> dict[str
         if shown := highlight(str(former), terms):
             marked.setdefault("former_names", shown)
     return marked
-
-
-def _no_facets(fields: dict[str, str]) -> dict[str, list[FacetValue]]:
-    return {name: [] for name in fields}
 
 
 def _facets(

@@ -131,22 +131,19 @@ def _token_matches(
     scoring = [
         (Occur.Should, Query.boost_query(Query.term_query(schema, field, token), boost))
         for field, boost in TEXT_FIELDS.items()
+        if not common
     ]
-    if common:
-        scoring = []
     substrings = (token, *joined) if len(token) >= 2 and not text.kept_whole(token) else joined
     for substring in substrings:
         bigrams = text.name_bigrams(substring)
-        name_phrase = Query.boost_query(_substring(schema, "name_ngram", bigrams), NAME_BOOST * 4)
-        former_phrase = Query.boost_query(
-            _substring(schema, "former_ngram", bigrams), NAME_BOOST * 2
-        )
         if len(bigrams) == 1 or text.in_dictionary(substring):  # in `any_text` already
             word = bigrams[0] if len(bigrams) == 1 else substring
             if word != token:
                 matching.append((Occur.Should, Query.term_query(schema, layout.ANY_TEXT, word)))
-        else:
-            matching += [(Occur.Should, name_phrase), (Occur.Should, former_phrase)]
+            continue
+        for field, boost in (("name_ngram", NAME_BOOST * 4), ("former_ngram", NAME_BOOST * 2)):
+            phrase = Query.boost_query(_substring(schema, field, bigrams), boost)
+            matching.append((Occur.Should, phrase))
     return Query.boolean_query([(Occur.Must, Query.boolean_query(matching)), *scoring])
 
 
