@@ -60,7 +60,7 @@ def reindex_tantivy(
         layout.remove_dir(directory)
         raise
     previous = layout.switch_to(data_dir, directory)
-    if previous is not None and previous != directory:
+    if previous is not None and previous != directory.resolve():
         layout.remove_dir(previous)
     for stale in stale_dirs(data_dir):  # left by a rebuild that was killed (the lock is ours)
         layout.remove_dir(stale)
@@ -126,6 +126,7 @@ def reindex_elasticsearch(
 
 
 def stale_dirs(data_dir: Path) -> list[Path]:
-    """Index directories left behind by an interrupted rebuild."""
+    """Index directories left behind by an interrupted rebuild (compared resolved: the
+    data directory may be given relative, as the default `./var`)."""
     current = layout.current_dir(data_dir)
-    return [d for d in data_dir.glob("index-*") if d.is_dir() and d != current]
+    return [d for d in data_dir.glob("index-*") if d.is_dir() and d.resolve() != current]

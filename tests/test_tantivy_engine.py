@@ -266,6 +266,24 @@ class FailingStore(Store):
         yield from super().iter_case_json()
 
 
+def test_reindex_with_a_relative_data_dir_keeps_the_new_index(
+    indexed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default data directory, `./var`, is relative: the new index is not "stale"."""
+    before = answers(BlockingEngine(TantivyEngine(indexed)))
+    monkeypatch.chdir(indexed.parent)
+    relative = Path(indexed.name)
+    store = Store(relative / "store.sqlite3")
+    with DocumentBuilder(processes=1) as builder:
+        assert reindex_tantivy(store, relative, builder) == store.count_records()
+    store.close()
+    current = layout.current_dir(relative)
+    assert current is not None
+    assert index_dirs(indexed) == [current]
+    assert stale_dirs(relative) == []
+    assert answers(BlockingEngine(TantivyEngine(relative))) == before
+
+
 @pytest.mark.parametrize(
     ("records_before_failure", "fail_cases"),
     [(0, False), (5, False), (None, True)],
