@@ -70,14 +70,13 @@ def reindex_tantivy(
 def load(
     store: Store, writer: EngineWriter, builder: DocumentBuilder, report: Report | None = None
 ) -> int:
-    """Write every record and case of the store into an empty engine, labelled with the
-    store's data version at the end; return how many records."""
+    """Write every record and case of the store into an empty engine, committed once at
+    the end with the store's data version; return how many records."""
     version = store.data_version
     written = 0
     records = store.iter_record_json()
     while chunk := list(islice(records, CHUNK)):
-        documents = builder.records(chunk, writer.record_form)
-        writer.apply(records=documents, removed_records=[], cases=[], removed_cases=[], version=0)
+        writer.add_new(builder.records(chunk, writer.record_form))
         written += len(chunk)
         if report:
             report(written)

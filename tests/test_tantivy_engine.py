@@ -266,6 +266,19 @@ class FailingStore(Store):
         yield from super().iter_case_json()
 
 
+def test_reindex_commits_once(indexed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch by batch without a commit: one segment here, not one per batch."""
+    monkeypatch.setattr(rebuild, "CHUNK", 2)
+    before = answers(BlockingEngine(TantivyEngine(indexed)))
+    store = Store(indexed / "store.sqlite3")
+    with DocumentBuilder(processes=1) as builder:
+        assert reindex_tantivy(store, indexed, builder) == store.count_records() > 2
+    store.close()
+    rebuilt = TantivyEngine(indexed)
+    assert rebuilt.records.searcher().num_segments == 1
+    assert answers(BlockingEngine(rebuilt)) == before
+
+
 def test_reindex_with_a_relative_data_dir_keeps_the_new_index(
     indexed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -299,7 +312,7 @@ def test_a_failed_reindex_leaves_the_old_index_serving(
     assert old_dir is not None
     reader = BlockingEngine(TantivyEngine(indexed))
     before = answers(reader)
-    monkeypatch.setattr(rebuild, "CHUNK", 2)  # commits in the new directory before the failure
+    monkeypatch.setattr(rebuild, "CHUNK", 2)  # writes into the new directory before the failure
 
     store = FailingStore(
         indexed / "store.sqlite3",

@@ -9,6 +9,7 @@ inside the engine: a record not published on `day` never makes a verdict.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +58,7 @@ BASIS_LABELS: dict[Basis, str] = {
 MAX_NAME_CHARS = 200
 CHUNK_ROWS = 1_000
 """Rows looked up together: one engine read for their exact matches, one for similar names."""
+CHUNKS_AT_ONCE = 2
 CONFLICT_SCORE = 0.95
 _KIND_ORDER = {"serious_list": 0, "dishonest_act": 1, "good_credit": 2}
 _EXACT: frozenset[str] = frozenset({"USCC", "NAME", "FORMER_NAME"})
@@ -300,11 +302,17 @@ async def screen_rows(
     engine: SearchEngine, entries: Sequence[Entry], *, day: date, chunk: int = CHUNK_ROWS
 ) -> list[RowResult]:
     """Screen every entry (in order): per chunk of rows, one batch of exact lookups, then
-    one batch of similar-name lookups for the rows still undecided."""
-    results: list[RowResult] = []
-    for start in range(0, len(entries), chunk):
-        results += await _screen_chunk(engine, entries[start : start + chunk], day)
-    return results
+    one batch of similar-name lookups for the rows still undecided. `CHUNKS_AT_ONCE`
+    chunks are under way together: the engine searches one while this thread decides
+    another's verdicts."""
+    at_once = asyncio.Semaphore(CHUNKS_AT_ONCE)
+
+    async def screened(part: Sequence[Entry]) -> list[RowResult]:
+        async with at_once:
+            return await _screen_chunk(engine, part, day)
+
+    parts = [entries[start : start + chunk] for start in range(0, len(entries), chunk)]
+    return [row for rows in await asyncio.gather(*map(screened, parts)) for row in rows]
 
 
 async def _screen_chunk(

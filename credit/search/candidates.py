@@ -102,11 +102,12 @@ def assign_exact(
     by_name: dict[str, list[dict[str, Any]]] = {}
     by_former: dict[str, list[dict[str, Any]]] = {}
     for record in records:
-        if record.get("uscc"):
-            by_uscc.setdefault(str(record["uscc"]), []).append(record)
+        if uscc := record.get("uscc"):
+            by_uscc.setdefault(str(uscc), []).append(record)
         by_name.setdefault(normalize_name(str(record["subject_name"])), []).append(record)
-        for former in {normalize_name(str(n)) for n in record.get("former_names") or []}:
-            by_former.setdefault(former, []).append(record)
+        if formers := record.get("former_names"):
+            for former in {normalize_name(str(n)) for n in formers}:
+                by_former.setdefault(former, []).append(record)
     answers: list[list[Candidate]] = []
     for lookup in lookups:
         found: dict[str, Candidate] = {}
@@ -118,6 +119,8 @@ def assign_exact(
         ]
         for basis, matched in sources:
             for record in matched:
-                found.setdefault(str(record["record_id"]), Candidate(basis, record))
+                ident = str(record["record_id"])
+                if ident not in found:
+                    found[ident] = Candidate(basis, record)
         answers.append(list(found.values()))
     return answers

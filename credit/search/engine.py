@@ -112,6 +112,11 @@ class EngineWriter(Protocol):
         `credit.search.documents`), then commit as `version`."""
         ...
 
+    def add_new(self, records: Iterable[Any]) -> None:
+        """Add records (in `record_form`) to an engine being rebuilt, none of them in it yet;
+        the next `apply` commits them with its own changes."""
+        ...
+
     def purge(self, *, day: date) -> int:
         """Remove records that no day from `day` on publishes; return how many."""
         ...

@@ -156,6 +156,13 @@ class ElasticsearchWriter:
                 self.client.indices.refresh(index=[self.records_index, self.cases_index])
             indices.write_version(self.client, self.records_index, version)
 
+    def add_new(self, records: Iterable[Document]) -> None:
+        bulk_write(
+            self.client,
+            _actions(self.records_index, records, (), layout.record_source),
+            **self._bulk_options,
+        )
+
     def purge(self, *, day: date) -> int:
         """Delete-by-query of the records no day from `day` on publishes."""
         with public_errors():
