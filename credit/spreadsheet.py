@@ -43,9 +43,10 @@ def neutralize_cell(cell: str) -> str:
 
 
 def xlsx_text(cell: str) -> str:
-    """A text cell an XLSX file can hold: each control character XML forbids becomes U+FFFD
-    (openpyxl refuses the whole workbook otherwise)."""
-    return _XLSX_ILLEGAL.sub("\ufffd", cell)
+    """A text cell an XLSX file can hold: each control character XML forbids becomes U+FFFD,
+    and line ends are LF (as XML reads CR LF and CR back; a writer that escapes CR shows
+    `_x000D_` to some readers)."""
+    return _XLSX_ILLEGAL.sub("\ufffd", cell.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:

@@ -55,5 +55,5 @@ def test_every_corpus_payload_is_neutralized_and_kept() -> None:
 
 
 def test_xlsx_text_replaces_what_xml_cannot_hold() -> None:
-    assert xlsx_text("a\x01b\x0bc\td\ne\rf") == "a\ufffdb\ufffdc\td\ne\rf"
+    assert xlsx_text("a\x01b\x0bc\td\ne\rf\r\ng") == "a\ufffdb\ufffdc\td\ne\nf\ng"
     assert xlsx_text("深圳") == "深圳"
