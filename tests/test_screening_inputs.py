@@ -109,6 +109,21 @@ def test_limits() -> None:
         read_upload(b"x" * (5 * 1024 * 1024 + 1), "a.csv")
 
 
+def test_a_row_no_report_could_hold_is_refused(tmp_path: Path) -> None:
+    """A cell past a spreadsheet cell's 32,767 characters, or more columns than a report
+    sheet has room for, in the header or a row, uploaded or streamed."""
+    long_cell = "长" * 32_768
+    assert len(read_upload(csv_bytes([["名称", "备注"], ["某公司", "长" * 32_767]]), "a.csv").rows)
+    with pytest.raises(InputProblem, match="第 3 行第 2 列有 32,768 个字符，超过一个单元格的上限"):
+        read_upload(csv_bytes([["名称", "备注"], ["某公司", ""], ["某公司", long_cell]]), "a.csv")
+    with pytest.raises(InputProblem, match="表头有 16,381 列，超过上限 16,380 列"):
+        read_upload(csv_bytes([["名称", *["x"] * 16_380], ["某公司"]]), "a.csv")
+    source = tmp_path / "list.csv"
+    source.write_bytes(csv_bytes([["名称", "备注"], ["某公司", long_cell]]))
+    with pytest.raises(InputProblem, match="第 2 行第 2 列有 32,768 个字符"):
+        list(open_rows(source).rows)
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [

@@ -19,6 +19,7 @@ from credit.screening.reports import (
     OUTPUT_HEADERS,
     Report,
     ReportInfo,
+    XlsxReportWriter,
     neutralize,
     report_from_table,
     report_to_csv,
@@ -101,6 +102,47 @@ def test_xlsx_layout_and_neutralization(key: Ed25519PrivateKey) -> None:
     assert info["报告编号 report id"] == "SR-20250701-ABCDEF0123"
     assert info["公示日期 as of"] == "2025-07-01" and info["数据版本 data version"] == "42"
     assert info["合计 total"] == 3
+    book.close()
+
+
+RICH_TEXT_LOOKALIKES = [
+    "<r><t>a</t></r>",
+    "<r><t>a</t></r></si><si><t>CLEAR?</t></si><si><r><t>b</t></r>",
+    '<r></r></is></c><c r="Y2"><f>HYPERLINK("x")</f></c><c><is><r></r>',
+    "<r>&</r>",
+]
+
+
+@pytest.mark.parametrize("to_path", [False, True], ids=["in-memory", "to-a-path"])
+def test_xlsx_cells_that_look_like_rich_text_xml_stay_text(
+    key: Ed25519PrivateKey, tmp_path: Path, to_path: bool
+) -> None:
+    """XlsxWriter copies a `<r>…</r>` string into the file as XML: a hostile cell must
+    neither change another cell nor become a formula, and must read back as it was."""
+    text = "名称,备注\r\n" + "".join(
+        f'某某公司,"{c.replace(chr(34), 2 * chr(34))}"\r\n' for c in RICH_TEXT_LOOKALIKES
+    )
+    table = read_upload(text.encode(), "list.csv")
+    result = RowResult(Entry("2", "某某公司"), "SERIOUS", (), (), "列入严重违法失信名单：…")
+    info = ReportInfo("SR-20250701-ABCDEF0123", date(2025, 7, 1), 42, datetime(2025, 7, 1))
+    report = report_from_table(table, [result] * len(table.rows), info)
+    if to_path:
+        target = tmp_path / "report.xlsx"
+        writer = XlsxReportWriter(target, info, report.headers, key)
+        for row in report.rows:
+            writer.write(row.cells, row.result)
+        writer.finish()
+        data = target.read_bytes()
+    else:
+        data = report_to_xlsx(report, key)
+    assert verify_report(data, key.public_key()).genuine
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["筛查结果"]
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == RICH_TEXT_LOOKALIKES
+    assert {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "列入严重违法失信名单（SERIOUS）"
+    }
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     book.close()
 
 

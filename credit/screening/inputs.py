@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +27,8 @@ from credit.uscc import normalize_uscc
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
     "MAX_ROWS",
     "InputProblem",
     "InputRow",
@@ -39,6 +41,10 @@ __all__ = [
 
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
+MAX_CELL_CHARS = 32_767
+"""What one spreadsheet cell holds (Excel's limit): the reports keep every cell."""
+MAX_COLUMNS = 16_380
+"""Excel's 16,384 columns less the four a report adds."""
 
 NAME_HEADERS = (
     "名称",
@@ -208,6 +214,7 @@ def _rows(
         if not any(cell.strip() for cell in cells):
             on_blank()
             continue
+        _check_width(f"第 {line} 行", cells)
         name = cells[name_at] if name_at is not None and name_at < len(cells) else ""
         code = cells[uscc_at] if uscc_at is not None and uscc_at < len(cells) else ""
         yield InputRow(line, tuple(cells), Entry(str(line), name, code))
@@ -276,8 +283,21 @@ def _table(
 def _header_row(records: Iterator[list[str]]) -> list[str]:
     for cells in records:
         if any(cell.strip() for cell in cells):
+            _check_width("表头", cells)
             return [cell.strip() for cell in cells]
     raise InputProblem("文件为空。")
+
+
+def _check_width(where: str, cells: Sequence[str]) -> None:
+    """Refuse a row that no report could hold whole: too many columns, or too long a cell."""
+    if len(cells) > MAX_COLUMNS:
+        raise InputProblem(f"{where}有 {len(cells):,} 列，超过上限 {MAX_COLUMNS:,} 列。")
+    for column, cell in enumerate(cells, start=1):
+        if len(cell) > MAX_CELL_CHARS:
+            raise InputProblem(
+                f"{where}第 {column} 列有 {len(cell):,} 个字符，"
+                f"超过一个单元格的上限 {MAX_CELL_CHARS:,} 个字符。"
+            )
 
 
 # --- XLSX ----------------------------------------------------------------------------------------

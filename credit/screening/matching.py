@@ -312,7 +312,9 @@ async def screen_rows(
             return await _screen_chunk(engine, part, day)
 
     parts = [entries[start : start + chunk] for start in range(0, len(entries), chunk)]
-    return [row for rows in await asyncio.gather(*map(screened, parts)) for row in rows]
+    async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
+        tasks = [group.create_task(screened(part)) for part in parts]
+    return [row for task in tasks for row in task.result()]
 
 
 async def _screen_chunk(
@@ -344,7 +346,7 @@ async def screen_stream(
     chunk: int = CHUNK_ROWS,
 ) -> AsyncIterator[RowResult]:
     """Screen entries as they come, yielding results in input order; holds at most `chunk`
-    rows at a time (the CLI's unlimited lists)."""
+    rows at a time (the CLI's unlimited lists), so one chunk is under way at a time."""
     batch: list[Entry] = []
     async for entry in _each(entries):
         batch.append(entry)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -245,7 +245,7 @@ class XlsxReportWriter:
     def _append(self, cells: Sequence[str]) -> None:
         for column, cell in enumerate(cells):
             if cell:
-                self.sheet.write_string(self._rows, column, xlsx_text(cell))
+                _write_text(self.sheet, self._rows, column, xlsx_text(cell))
         self._rows += 1
 
     def write(self, cells: Sequence[str], result: RowResult) -> None:
@@ -283,6 +283,18 @@ class XlsxReportWriter:
         )
         _seal_zip(self.target, fields, self.key)
         return dict(self.counts)
+
+
+def _write_text(sheet: Any, row: int, column: int, text: str) -> None:
+    """One text cell, exactly as given. XlsxWriter copies a string that starts with `<r>`
+    and ends with `</r>` into the file as ready-made rich-text XML: such text goes in as
+    plain runs instead, escaped like any other."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        status = sheet.write_rich_string(row, column, text[:1], text[1:2], text[2:])
+    else:
+        status = sheet.write_string(row, column, text)
+    if status != 0:  # past the sheet's last column (-1) or cut at 32,767 characters (-2)
+        raise ValueError(f"第 {row + 1} 行第 {column + 1} 列无法写入 XLSX：请改用 CSV 输出")
 
 
 def _seal_zip(target: Path | io.BytesIO, fields: SealFields, key: Ed25519PrivateKey) -> None:

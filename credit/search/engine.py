@@ -114,7 +114,7 @@ class EngineWriter(Protocol):
 
     def add_new(self, records: Iterable[Any]) -> None:
         """Add records (in `record_form`) to an engine being rebuilt, none of them in it yet;
-        the next `apply` commits them with its own changes."""
+        they are committed with the next `apply` (which records the data version)."""
         ...
 
     def purge(self, *, day: date) -> int:

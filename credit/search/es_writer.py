@@ -157,6 +157,7 @@ class ElasticsearchWriter:
             indices.write_version(self.client, self.records_index, version)
 
     def add_new(self, records: Iterable[Document]) -> None:
+        """Bulk-indexed into the new generation; visible once it is refreshed and swapped."""
         bulk_write(
             self.client,
             _actions(self.records_index, records, (), layout.record_source),

@@ -48,7 +48,8 @@ from credit.search.query import (
 from credit.search.threads import in_thread
 
 RELOAD_CHECK_SECONDS = 0.2
-_SEARCH_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="search")
+SEARCH_THREADS = os.cpu_count() or 2
+_SEARCH_POOL = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="search")
 """Many small searches of one request (screening) run here: tantivy releases the GIL."""
 ENTITY_LIMIT = 1_000
 COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
@@ -214,8 +215,8 @@ class TantivyEngine:
     def _similar(
         self, searcher: tantivy.Searcher, asked: list[candidates.Similar], day: date
     ) -> dict[candidates.Similar, list[tuple[float, Body]]]:
-        """Each similar-name search: the queries built here, then searched on the search
-        threads, where tantivy runs them in parallel (nothing there needs the GIL)."""
+        """Each similar-name search: the queries built here, then only the searches run on
+        the search threads, where tantivy runs them in parallel."""
         planned = [
             (queries.similar_names(self.record_schema, keys, day), limit) if keys else None
             for keys, limit in ((query_keys(name), limit) for name, limit in asked)
@@ -396,26 +397,19 @@ def _every_hit(searcher: tantivy.Searcher, q: Query, *, floor: int) -> list[Body
 
 
 def _split(work: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
-    """`work` over each half of `items` on the search threads, the results in order:
-    tantivy releases the GIL, so the halves run in parallel (two tasks, not one per item)."""
-    middle = len(items) // 2
-    halves = _SEARCH_POOL.map(work, (items[:middle], items[middle:]))
-    return [result for half in halves for result in half]
+    """`work` over `SEARCH_THREADS` runs of `items` on the search threads, the results in
+    order: a task per thread, not per item. For searches: tantivy releases the GIL."""
+    size = -(-len(items) // SEARCH_THREADS)
+    runs = [items[start : start + size] for start in range(0, len(items), size or 1)]
+    return [result for run in _SEARCH_POOL.map(work, runs) for result in run]
 
 
 def _bodies(searcher: tantivy.Searcher, addresses: list[Address]) -> list[Body]:
-    """The stored bodies of many documents (in the order asked): each read once, in index
-    order (neighbours share a compressed block), on the search threads."""
+    """The stored bodies of many documents (in the order asked), each read once and in
+    index order: neighbours share a compressed block of the store."""
     located = [(address.segment_ord, address.doc) for address in addresses]
     distinct = dict(zip(located, addresses, strict=True))
-    order = sorted(distinct)
-
-    def read(part: list[tuple[int, int]]) -> list[str]:
-        return [searcher.doc(distinct[where]).to_dict()["body"][0] for where in part]
-
-    parsed = {
-        where: orjson.loads(text) for where, text in zip(order, _split(read, order), strict=True)
-    }
+    parsed = {where: _body(searcher, distinct[where]) for where in sorted(distinct)}
     return [parsed[where] for where in located]
 
 
