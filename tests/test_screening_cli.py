@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from credit.screening import reports
+from indexer import cli
 from tests.conftest import RunCli
 
 LIST = (
@@ -86,3 +88,21 @@ def test_screen_problems(run_cli: RunCli, indexed: Path, tmp_path: Path) -> None
     assert missing.returncode == 2 and "无法打开文件" in missing.stderr
     assert run_cli("verify-report", source).returncode == 1
     assert run_cli("verify-report", report, "--key", source).returncode == 2
+
+
+def test_a_list_longer_than_an_xlsx_sheet_gets_a_message(
+    indexed: Path,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """In-process (the sheet's limit made small): a message, no report, nothing partial."""
+    monkeypatch.setenv("IPCREDIT_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(reports, "XLSX_MAX_ROWS", 3)
+    source = tmp_path / "list.csv"
+    source.write_bytes(LIST.encode("gb18030"))
+    report = tmp_path / "report.xlsx"
+    assert cli.main(["screen", str(source), "--out", str(report)]) == cli.EXIT_USAGE
+    assert "名单超过 XLSX 报告的上限 3 行：请改用 CSV 报告" in capsys.readouterr().err
+    assert not report.exists() and not list(tmp_path.glob(".*partial"))

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from credit import clock
-from credit.screening.inputs import Table
+from credit.screening.inputs import InputProblem, Table
 from credit.screening.matching import (
     BASIS_LABELS,
     VERDICT_LABELS,
@@ -251,7 +251,10 @@ class XlsxReportWriter:
     def write(self, cells: Sequence[str], result: RowResult) -> None:
         """One row: its original cells, then the result's."""
         if sum(self.counts.values()) >= XLSX_MAX_ROWS:
-            raise ValueError(f"XLSX 最多 {XLSX_MAX_ROWS:,} 行：请改用 CSV 输出")
+            raise InputProblem(
+                f"名单超过 XLSX 报告的上限 {XLSX_MAX_ROWS:,} 行："
+                "请改用 CSV 报告（--out 报告.csv）。"
+            )
         self.counts[result.verdict] += 1
         self._append(_row(cells, self.width, result))
 
