@@ -59,6 +59,9 @@ MAX_NAME_CHARS = 200
 CHUNK_ROWS = 1_000
 """Rows looked up together: one engine read for their exact matches, one for similar names."""
 CHUNKS_AT_ONCE = 2
+"""Chunks under way together: the engine searches one while the other's verdicts are
+decided (1.8–2.0 s against 1.8–2.1 s for 10,000 rows: a small gain, within this
+machine's noise)."""
 CONFLICT_SCORE = 0.95
 _KIND_ORDER = {"serious_list": 0, "dishonest_act": 1, "good_credit": 2}
 _EXACT: frozenset[str] = frozenset({"USCC", "NAME", "FORMER_NAME"})

@@ -217,10 +217,12 @@ class TantivyEngine:
     ) -> dict[candidates.Similar, list[tuple[float, Body]]]:
         """Each similar-name search: the queries built here, then only the searches run on
         the search threads, where tantivy runs them in parallel."""
-        planned = [
-            (queries.similar_names(self.record_schema, keys, day), limit) if keys else None
-            for keys, limit in ((query_keys(name), limit) for name, limit in asked)
-        ]
+        planned: list[tuple[Query, int] | None] = []
+        for name, limit in asked:
+            keys = query_keys(name)
+            planned.append(
+                (queries.similar_names(self.record_schema, keys, day), limit) if keys else None
+            )
 
         def search(part: list[tuple[Query, int] | None]) -> list[list[tuple[float, Address]]]:
             return [

@@ -131,11 +131,14 @@ def _token_matches(
         (Occur.Should, Query.term_query(schema, layout.ANY_TEXT, token)),
         (Occur.Should, Query.term_query(schema, "decision_exact", token)),
     ]
-    scoring = [
-        (Occur.Should, Query.boost_query(Query.term_query(schema, field, token), boost))
-        for field, boost in TEXT_FIELDS.items()
-        if not common
-    ]
+    scoring = (
+        []
+        if common
+        else [
+            (Occur.Should, Query.boost_query(Query.term_query(schema, field, token), boost))
+            for field, boost in TEXT_FIELDS.items()
+        ]
+    )
     substrings = (token, *joined) if len(token) >= 2 and not text.kept_whole(token) else joined
     for substring in substrings:
         bigrams = text.name_bigrams(substring)
