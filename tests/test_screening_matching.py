@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from credit.screening import names
 from credit.screening.matching import (
@@ -222,6 +224,31 @@ def test_compare(asked: str, at_least: float, below: float, says: str) -> None:
     assert at_least <= similarity.score < below
     assert says in similarity.explanation
     assert similarity.explanation.startswith("名称相近（相似度")
+
+
+_NAMES = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["", "深圳市", "深圳", "广东省", "广州市", "广东省深圳市南山区"]),
+        st.text(alphabet="华创闯科技贸易电子", max_size=6),
+        st.sampled_from(["有限公司", "有限责任公司", "", "厂"]),
+        st.sampled_from(["", "广州分公司", "分公司", "深圳分公司"]),
+    ),
+)
+
+
+@given(
+    asked=_NAMES,
+    published=_NAMES,
+    region=st.sampled_from([None, "440305", "440100", "110000"]),
+    floor=st.sampled_from([0.0, 50.0, 79.9, 80.0, 90.0, 99.0, 100.0]),
+)
+def test_compare_at_least_is_compare_cut_at_the_floor(
+    asked: str, published: str, region: str | None, floor: float
+) -> None:
+    full = names.compare(asked, published, region)
+    cut = names.compare_at_least(asked, published, region, floor=floor)
+    assert cut == (full if full.score >= floor else None)
 
 
 def test_compare_uses_the_records_region_when_its_name_has_none() -> None:

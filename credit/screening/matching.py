@@ -268,11 +268,14 @@ def _similar_matches(candidates: Iterable[Candidate], name: str, code: str | Non
     A record whose USCC differs from the row's valid one is another registered subject.
     """
     found: list[Match] = []
-    compared: dict[tuple[str, str | None], names.Similarity] = {}  # a subject's many records
+    # a subject's many records: each name compared once
+    compared: dict[tuple[str, str | None], names.Similarity | None] = {}
 
-    def compare(published: str, region: str | None) -> names.Similarity:
+    def compare(published: str, region: str | None) -> names.Similarity | None:
         if (published, region) not in compared:
-            compared[published, region] = names.compare(name, published, region)
+            compared[published, region] = names.compare_at_least(
+                name, published, region, floor=names.THRESHOLD
+            )
         return compared[published, region]
 
     for candidate in candidates:
@@ -287,10 +290,10 @@ def _similar_matches(candidates: Iterable[Candidate], name: str, code: str | Non
         former_of: str | None = None
         for published in [record["subject_name"], *(record.get("former_names") or [])]:
             similarity = compare(str(published), str(region) if region else None)
-            if best is None or similarity.score > best.score:
+            if similarity is not None and (best is None or similarity.score > best.score):
                 best = similarity
                 former_of = None if published == record["subject_name"] else str(published)
-        if best is None or best.score < names.THRESHOLD:
+        if best is None:
             continue
         reason = best.explanation
         if former_of:

@@ -21,7 +21,15 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from credit.text import char_sounds, normalize
 
-__all__ = ["THRESHOLD", "NameParts", "Similarity", "compare", "parse_name", "region_codes"]
+__all__ = [
+    "THRESHOLD",
+    "NameParts",
+    "Similarity",
+    "compare",
+    "compare_at_least",
+    "parse_name",
+    "region_codes",
+]
 
 THRESHOLD = 80.0
 """Scores at or above this are a similar name a human should review."""
@@ -195,54 +203,99 @@ def parse_name(name: str) -> NameParts:
     return NameParts(key, region, codes, core, form + _word_chars(qualifier), branch)
 
 
-def _core_similarity(first: str, second: str) -> float:
-    """0–100: edit similarity of the characters, lifted where the pinyin agrees."""
-    chars = 100.0 * max(
+@lru_cache(maxsize=200_000)
+def _sounds(core: str) -> tuple[str, ...]:
+    """A core's character readings (`char_sounds`), once per core."""
+    return tuple(char_sounds(core))
+
+
+def _char_similarity(first: str, second: str) -> float:
+    """0–100: edit similarity of the characters."""
+    return 100.0 * max(
         Levenshtein.normalized_similarity(first, second),
         Indel.normalized_similarity(first, second),
     )
+
+
+def _core_similarity(first: str, second: str, chars: float) -> float:
+    """0–100: the characters' similarity `chars`, lifted where the pinyin agrees (to at
+    most halfway to 100)."""
     if chars == 100.0 or not first or not second:
         return chars
-    sounds = 100.0 * Levenshtein.normalized_similarity(char_sounds(first), char_sounds(second))
+    sounds = 100.0 * Levenshtein.normalized_similarity(_sounds(first), _sounds(second))
     return max(chars, (chars + sounds) / 2)
 
 
 def _homophones(first: str, second: str) -> bool:
-    return len(first) == len(second) and char_sounds(first) == char_sounds(second)
+    return len(first) == len(second) and _sounds(first) == _sounds(second)
 
 
 def compare(asked: str, published: str, published_region: str | None = None) -> Similarity:
     """How alike the asked name is to a published one; `published_region` is the record's
     region code, used when the published name names no region."""
+    similarity = compare_at_least(asked, published, published_region, floor=0.0)
+    assert similarity is not None  # every score reaches 0
+    return similarity
+
+
+def compare_at_least(
+    asked: str, published: str, published_region: str | None, *, floor: float
+) -> Similarity | None:
+    """As `compare`, or None as soon as the score cannot reach `floor`: the form, region
+    and branch are weighed first, the characters and their sounds only when they can
+    still lift the score that far."""
     a, b = parse_name(asked), parse_name(published)
     b_codes = b.region_codes
     if not b_codes and published_region:
         b_codes = frozenset({published_region})
-    notes: list[str] = []
-    score = _core_similarity(a.core, b.core)
+    penalty, cap, notes = _deductions(a, b, b_codes)
+    if _reported(min(100.0 - penalty, cap)) < floor:
+        return None
+    chars = _char_similarity(a.core, b.core)
+    if _reported(min(max(chars, (chars + 100.0) / 2) - penalty, cap)) < floor:
+        return None
+    score = min(_core_similarity(a.core, b.core, chars) - penalty, cap)
     if a.core != b.core:
         if _homophones(a.core, b.core):
-            notes.append(f"「{a.core}」与「{b.core}」读音相同、字不同")
+            notes.insert(0, f"「{a.core}」与「{b.core}」读音相同、字不同")
         else:
-            notes.append(f"名称主体「{a.core or '（空）'}」与「{b.core or '（空）'}」不同")
+            notes.insert(0, f"名称主体「{a.core or '（空）'}」与「{b.core or '（空）'}」不同")
+    if not notes:
+        notes.append("写法不同")
+    score = max(0.0, min(100.0 if a.key == b.key else 99.0, score))
+    if _reported(score) < floor:
+        return None
+    return Similarity(_reported(score), f"名称相近（相似度 {score:.0f}）：" + "；".join(notes))
+
+
+def _reported(score: float) -> float:
+    """A score as reported (one decimal): bounds and floors compare what is reported."""
+    return round(score, 1)
+
+
+def _deductions(
+    a: NameParts, b: NameParts, b_codes: frozenset[str]
+) -> tuple[float, float, list[str]]:
+    """What the form and region take off the score, the cap a branch puts on it, and the
+    notes that say so."""
+    notes: list[str] = []
+    penalty = 0.0
     if a.form != b.form:
         if a.form and b.form:
-            score -= FORM_PENALTY
+            penalty += FORM_PENALTY
             notes.append(f"组织形式不同：「{a.form}」与「{b.form}」不是同一名称")
         else:
-            score -= MISSING_FORM_PENALTY
+            penalty += MISSING_FORM_PENALTY
             notes.append(f"缺少组织形式「{a.form or b.form}」")
-    score -= _region_penalty(a, b, b_codes, notes)
+    penalty += _region_penalty(a, b, b_codes, notes)
+    cap = 100.0
     if a.branch != b.branch:
-        score = min(score, BRANCH_CAP)
+        cap = BRANCH_CAP
         if a.branch and b.branch:
             notes.append(f"不同分支机构：「{a.branch}」与「{b.branch}」")
         else:
             notes.append("分公司与总公司不是同一主体")
-    if not notes:
-        notes.append("写法不同")
-    score = max(0.0, min(100.0 if a.key == b.key else 99.0, score))
-    return Similarity(round(score, 1), f"名称相近（相似度 {score:.0f}）：" + "；".join(notes))
+    return penalty, cap, notes
 
 
 def _region_penalty(a: NameParts, b: NameParts, b_codes: frozenset[str], notes: list[str]) -> float:

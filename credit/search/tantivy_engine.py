@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 import tantivy
@@ -217,12 +217,12 @@ class TantivyEngine:
     ) -> dict[candidates.Similar, list[tuple[float, Body]]]:
         """Each similar-name search: the queries built here, then only the searches run on
         the search threads, where tantivy runs them in parallel."""
-        planned: list[tuple[Query, int] | None] = []
-        for name, limit in asked:
-            keys = query_keys(name)
-            planned.append(
-                (queries.similar_names(self.record_schema, keys, day), limit) if keys else None
-            )
+        key_lists = [query_keys(name) for name, _ in asked]
+        built = iter(queries.similar_names(self.record_schema, [k for k in key_lists if k], day))
+        planned = [
+            (next(built), limit) if keys else None
+            for keys, (_, limit) in zip(key_lists, asked, strict=True)
+        ]
 
         def search(part: list[tuple[Query, int] | None]) -> list[list[tuple[float, Address]]]:
             return [
@@ -428,8 +428,7 @@ def _mtime(path: Path) -> int:
 
 
 def _body(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> Body:
-    stored: dict[str, Any] = searcher.doc(address).to_dict()
-    body: Body = orjson.loads(stored["body"][0])
+    body: Body = orjson.loads(cast(bytes, searcher.doc(address).get_first("body")))
     return body
 
 
