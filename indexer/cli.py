@@ -579,9 +579,7 @@ def run_screen(args: argparse.Namespace, settings: Settings) -> int:
     from credit.screening.inputs import InputProblem
     from credit.screening.matching import VERDICT_LABELS
     from credit.screening.signing import load_or_create_key
-    from credit.warm import relax_collector
 
-    relax_collector()
     day = args.as_of or clock.today()
     key = load_or_create_key(settings.data_dir)
     kind = report_format(args.out)

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from credit import collector
 from credit.screening.inputs import (
     MAX_BYTES,
     MAX_ROWS,
@@ -72,6 +73,12 @@ async def screen_upload(request: Request) -> Response:
         refused = {**_limits(), "error": problem.message}
         return render(request, "screen.html", refused, status_code=400, headers=NO_STORE)
 
+    with collector.relaxed():  # the rows, their records and both reports live till the end
+        return await _screened(request, table)
+
+
+async def _screened(request: Request, table: Table) -> Response:
+    """The result page of a readable upload: verdicts, rows by severity, signed reports."""
     service = service_of(request)
     day = service.today()
     engine = await service.engine()

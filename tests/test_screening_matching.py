@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from credit import collector
 from credit.screening import names
 from credit.screening.matching import (
     Entry,
@@ -191,6 +193,25 @@ def test_batch_keeps_order_summary_and_severity(engine: BlockingEngine) -> None:
 
 
 # --- names ---------------------------------------------------------------------------------------
+
+
+def test_screening_relaxes_the_collector_while_it_runs(engine: BlockingEngine) -> None:
+    seen: list[tuple[int, int, int]] = []
+    inner = engine.engine
+
+    class Watched:
+        """The engine, noting the collector's thresholds whenever it is asked."""
+
+        async def find_candidates(self, lookups: Any, *, day: date) -> Any:
+            seen.append(gc.get_threshold())
+            return await inner.find_candidates(lookups, day=day)
+
+    before = gc.get_threshold()
+    rows = [Entry("1", "广州市恒远贸易有限公司"), Entry("2", "广州市恒远贸易有限责任公司")]
+    results = engine.run(screen_rows(Watched(), rows, day=DAY))  # type: ignore[arg-type]
+    assert [r.verdict for r in results] == ["SERIOUS", "REVIEW"]
+    assert seen and all(t[0] == collector.YOUNG_COLLECTION_AFTER for t in seen)
+    assert gc.get_threshold() == before
 
 
 def test_parse_name_parts() -> None:

@@ -1,5 +1,4 @@
-"""Readying a serving process: jieba loaded, what is loaded frozen out of the collector,
-and the collector run less often."""
+"""Readying a serving process: jieba loaded, and what is loaded frozen out of the collector."""
 
 from __future__ import annotations
 
@@ -9,25 +8,18 @@ from collections.abc import Iterator
 import pytest
 
 from credit import text
-from credit.warm import OLDER_COLLECTION_AFTER, YOUNG_COLLECTION_AFTER, ready_serving_process
+from credit.warm import ready_serving_process
 
 
 @pytest.fixture
-def collector_restored() -> Iterator[None]:
-    thresholds = gc.get_threshold()
+def unfrozen_after() -> Iterator[None]:
     yield
     gc.unfreeze()
-    gc.set_threshold(*thresholds)
 
 
-@pytest.mark.usefixtures("collector_restored")
-def test_ready_serving_process_loads_jieba_freezes_and_relaxes_the_collector() -> None:
+@pytest.mark.usefixtures("unfrozen_after")
+def test_ready_serving_process_loads_jieba_and_freezes_what_is_loaded() -> None:
     gc.unfreeze()
     ready_serving_process()
     assert text._tokenizer is not None
     assert gc.get_freeze_count() > 0
-    assert gc.get_threshold() == (
-        YOUNG_COLLECTION_AFTER,
-        OLDER_COLLECTION_AFTER,
-        OLDER_COLLECTION_AFTER,
-    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from credit import collector
 from credit.screening import names
 from credit.search.candidates import Lookup
 from credit.search.engine import SearchEngine
@@ -310,7 +311,7 @@ async def screen_rows(
     """Screen every entry (in order): per chunk of rows, one batch of exact lookups, then
     one batch of similar-name lookups for the rows still undecided. `CHUNKS_AT_ONCE`
     chunks are under way together: the engine searches one while this thread decides
-    another's verdicts."""
+    another's verdicts. The garbage collector is relaxed meanwhile (`credit.collector`)."""
     at_once = asyncio.Semaphore(CHUNKS_AT_ONCE)
 
     async def screened(part: Sequence[Entry]) -> list[RowResult]:
@@ -318,8 +319,9 @@ async def screen_rows(
             return await _screen_chunk(engine, part, day)
 
     parts = [entries[start : start + chunk] for start in range(0, len(entries), chunk)]
-    async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
-        tasks = [group.create_task(screened(part)) for part in parts]
+    with collector.relaxed():
+        async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
+            tasks = [group.create_task(screened(part)) for part in parts]
     return [row for task in tasks for row in task.result()]
 
 

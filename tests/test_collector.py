@@ -1,0 +1,48 @@
+"""The collector relaxed while batches are under way, and restored after the last one."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from credit import collector
+
+RELAXED = (
+    collector.YOUNG_COLLECTION_AFTER,
+    collector.OLDER_COLLECTION_AFTER,
+    collector.OLDER_COLLECTION_AFTER,
+)
+
+
+@pytest.fixture
+def usual() -> Iterator[tuple[int, int, int]]:
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield (700, 10, 10)
+    gc.set_threshold(*before)
+
+
+def test_relaxed_while_a_batch_is_under_way(usual: tuple[int, int, int]) -> None:
+    with collector.relaxed():
+        assert gc.get_threshold() == RELAXED
+    assert gc.get_threshold() == usual
+
+
+def test_overlapping_batches_restore_the_usual_pace_after_the_last(
+    usual: tuple[int, int, int],
+) -> None:
+    first, second = collector.relaxed(), collector.relaxed()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == RELAXED  # the second is still under way
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == usual
+
+
+def test_restored_when_a_batch_fails(usual: tuple[int, int, int]) -> None:
+    with pytest.raises(RuntimeError), collector.relaxed():
+        raise RuntimeError("a chunk failed")
+    assert gc.get_threshold() == usual
