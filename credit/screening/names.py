@@ -252,7 +252,7 @@ def compare_at_least(
     if _reported(min(100.0 - penalty, cap)) < floor:
         return None
     chars = _char_similarity(a.core, b.core)
-    if _reported(min(max(chars, (chars + 100.0) / 2) - penalty, cap)) < floor:
+    if _reported(min((chars + 100.0) / 2 - penalty, cap)) < floor:  # sounds lift at most so
         return None
     score = min(_core_similarity(a.core, b.core, chars) - penalty, cap)
     if a.core != b.core:
