@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 
@@ -33,13 +34,21 @@ def test_relaxed_while_a_batch_is_under_way(usual: tuple[int, int, int]) -> None
 def test_overlapping_batches_restore_the_usual_pace_after_the_last(
     usual: tuple[int, int, int],
 ) -> None:
-    first, second = collector.relaxed(), collector.relaxed()
-    first.__enter__()
-    second.__enter__()
-    first.__exit__(None, None, None)
-    assert gc.get_threshold() == RELAXED  # the second is still under way
-    second.__exit__(None, None, None)
+    with ExitStack() as second:
+        with collector.relaxed():
+            second.enter_context(collector.relaxed())
+        assert gc.get_threshold() == RELAXED  # the second is still under way
     assert gc.get_threshold() == usual
+
+
+def test_the_young_generations_are_collected_when_the_last_batch_ends(
+    usual: tuple[int, int, int],
+) -> None:
+    with collector.relaxed():
+        kept = [[index] for index in range(2_000)]  # more allocations than the usual pace allows
+        assert gc.get_count()[0] > usual[0]
+    assert gc.get_count()[0] < usual[0] and gc.get_count()[1] == 0
+    assert len(kept) == 2_000
 
 
 def test_restored_when_a_batch_fails(usual: tuple[int, int, int]) -> None:

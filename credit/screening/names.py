@@ -203,7 +203,7 @@ def parse_name(name: str) -> NameParts:
     return NameParts(key, region, codes, core, form + _word_chars(qualifier), branch)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=16_384)
 def _sounds(core: str) -> tuple[str, ...]:
     """A core's character readings (`char_sounds`), once per core."""
     return tuple(char_sounds(core))

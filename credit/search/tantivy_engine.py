@@ -218,11 +218,11 @@ class TantivyEngine:
         """Each similar-name search: the queries built here, then only the searches run on
         the search threads, where tantivy runs them in parallel."""
         key_lists = [query_keys(name) for name, _ in asked]
-        built = iter(queries.similar_names(self.record_schema, [k for k in key_lists if k], day))
-        planned = [
-            (next(built), limit) if keys else None
-            for keys, (_, limit) in zip(key_lists, asked, strict=True)
-        ]
+        keyed = [index for index, keys in enumerate(key_lists) if keys]  # others find nothing
+        built = queries.similar_names(self.record_schema, [key_lists[i] for i in keyed], day)
+        planned: list[tuple[Query, int] | None] = [None] * len(asked)
+        for index, query in zip(keyed, built, strict=True):
+            planned[index] = (query, asked[index][1])
 
         def search(part: list[tuple[Query, int] | None]) -> list[list[tuple[float, Address]]]:
             return [
