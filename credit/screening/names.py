@@ -243,7 +243,7 @@ def compare_at_least(
 ) -> Similarity | None:
     """As `compare`, or None as soon as the score cannot reach `floor`: the form, region
     and branch are weighed first, the characters and their sounds only when they can
-    still lift the score that far."""
+    still lift the score that far, and what differed is told only of a score that does."""
     a, b = parse_name(asked), parse_name(published)
     b_codes = b.region_codes
     if not b_codes and published_region:
@@ -255,6 +255,9 @@ def compare_at_least(
     if _reported(min((chars + 100.0) / 2 - penalty, cap)) < floor:  # sounds lift at most so
         return None
     score = min(_core_similarity(a.core, b.core, chars) - penalty, cap)
+    score = max(0.0, min(100.0 if a.key == b.key else 99.0, score))
+    if _reported(score) < floor:
+        return None
     if a.core != b.core:
         if _homophones(a.core, b.core):
             notes.insert(0, f"「{a.core}」与「{b.core}」读音相同、字不同")
@@ -262,9 +265,6 @@ def compare_at_least(
             notes.insert(0, f"名称主体「{a.core or '（空）'}」与「{b.core or '（空）'}」不同")
     if not notes:
         notes.append("写法不同")
-    score = max(0.0, min(100.0 if a.key == b.key else 99.0, score))
-    if _reported(score) < floor:
-        return None
     return Similarity(_reported(score), f"名称相近（相似度 {score:.0f}）：" + "；".join(notes))
 
 
