@@ -21,9 +21,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache, lru_cache, wraps
 from importlib import resources
+from math import log
 from typing import Protocol, cast
 
 import jieba
+import jieba.finalseg
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
@@ -138,6 +140,7 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65_536)
 def _is_word_char(char: str) -> bool:
     """Letters, digits and combining marks; not spaces, punctuation or symbols."""
     return unicodedata.category(char)[0] in "LNM"
@@ -149,7 +152,7 @@ def normalize_name(text: str) -> str:
 
     `"東莞市（長安）精工模具有限公司"` → `"东莞市长安精工模具有限公司"`.
     """
-    return "".join(char for char in normalize(text) if _is_word_char(char))
+    return "".join(filter(_is_word_char, normalize(text)))
 
 
 # --- jieba and its user dictionary ---------------------------------------------------------------
@@ -321,6 +324,8 @@ class _Tokenizer(Protocol):
 
     def initialize(self) -> None: ...
 
+    total: int
+
     def add_word(self, word: str, freq: int | None = None) -> None: ...
 
     def cut(self, sentence: str, cut_all: bool = False, HMM: bool = True) -> Iterator[str]: ...
@@ -364,7 +369,7 @@ def warm_up() -> None:
 
 def _is_token(token: str) -> bool:
     """A token holds at least one letter or digit (no spaces, no lone punctuation)."""
-    return any(_is_word_char(char) for char in token)
+    return any(map(_is_word_char, token))
 
 
 _HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -396,6 +401,7 @@ def _search_mode(tokenizer: _Tokenizer, words: Iterable[str]) -> Iterator[str]:
 # registers repeat the same clauses (`依法列入严重违法失信名单`) in many records.
 _JIEBA_BLOCK: re.Pattern[str] = jieba.re_han_default
 _JIEBA_SKIP: re.Pattern[str] = jieba.re_skip_default
+_JIEBA_LETTER: re.Pattern[str] = jieba.re_eng
 _BLOCK_CACHE = 65_536
 
 
@@ -424,7 +430,86 @@ def _cut(text: str, hmm: bool) -> Iterator[str]:
 
 @lru_cache(maxsize=_BLOCK_CACHE)
 def _cut_block(block: str, hmm: bool) -> tuple[str, ...]:
-    return tuple(map(sys.intern, _jieba().cut(block, HMM=hmm)))
+    """`jieba.cut(block, HMM=hmm)` of one dictionary block, from its best route."""
+    words = _route_words(block)
+    cut = _guessed(words, _jieba().FREQ) if hmm else _letters_joined(words)
+    return tuple(map(sys.intern, cut))
+
+
+@lru_cache(maxsize=1_024)
+def _route_words(block: str) -> tuple[str, ...]:
+    """The words of jieba's most probable route through a block (its dictionary alone).
+
+    Both of jieba's cuts start from this route; it is computed once for the index side's
+    two cuts of a name (with HMM for its tokens, without for its pinyin). The route is
+    jieba's own (`get_DAG` then `calc`: the same candidates, scores and ties), found in
+    one pass from the end of the block.
+    """
+    tokenizer = _jieba()
+    freq = tokenizer.FREQ
+    log_total = log(tokenizer.total)
+    size = len(block)
+    best: list[tuple[float, int]] = [(0.0, 0)] * (size + 1)
+    for start in range(size - 1, -1, -1):
+        choice: tuple[float, int] | None = None
+        end = start
+        piece = block[start]
+        while piece in freq:  # every dictionary word starting here (prefixes are in freq)
+            count = freq[piece]
+            if count:
+                candidate = (log(count) - log_total + best[end + 1][0], end)
+                if choice is None or candidate > choice:
+                    choice = candidate
+            end += 1
+            if end == size:
+                break
+            piece = block[start : end + 1]
+        if choice is None:  # no word: the character alone
+            choice = (log(freq.get(block[start]) or 1) - log_total + best[start + 1][0], start)
+        best[start] = choice
+    words: list[str] = []
+    start = 0
+    while start < size:
+        end = best[start][1] + 1
+        words.append(block[start:end])
+        start = end
+    return tuple(words)
+
+
+def _letters_joined(words: Iterable[str]) -> Iterator[str]:
+    """jieba's cut without HMM: the route, single letters and digits joined into runs."""
+    run = ""
+    for word in words:
+        if len(word) == 1 and _JIEBA_LETTER.match(word):
+            run += word
+            continue
+        if run:
+            yield run
+            run = ""
+        yield word
+    if run:
+        yield run
+
+
+def _guessed(words: Iterable[str], freq: dict[str, int]) -> Iterator[str]:
+    """jieba's cut with HMM: the route, each run of single characters that is not a word
+    re-cut by the HMM (`finalseg`)."""
+    run = ""
+    for word in words:
+        if len(word) == 1:
+            run += word
+            continue
+        yield from _single_run(run, freq)
+        run = ""
+        yield word
+    yield from _single_run(run, freq)
+
+
+def _single_run(run: str, freq: dict[str, int]) -> Iterator[str]:
+    if len(run) <= 1 or freq.get(run):
+        yield from run
+    else:
+        yield from jieba.finalseg.cut(run)
 
 
 @lru_cache(maxsize=_BLOCK_CACHE)

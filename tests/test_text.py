@@ -7,6 +7,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 
 from credit import text
@@ -21,6 +23,7 @@ from credit.text import (
     segment_for_query,
     split_pinyin,
 )
+from indexer.generate import generate_feed_lines
 
 SAMPLE_NAME = "東莞市（長安）精工模具有限公司"
 
@@ -178,6 +181,43 @@ def test_segmentation_rate() -> None:
             f"{segment.__name__}: {len(reasons)} reasons of ~{average:.0f} characters "
             f"in {elapsed:.2f} s ({len(reasons) / elapsed:,.0f}/s)"
         )
+
+
+def _generated_texts(records: int) -> list[str]:
+    texts: list[str] = []
+    for line in generate_feed_lines(records, cases=20, seed=11):
+        for key in ("subject_name", "reason", "authority", "title", "facts"):
+            value = line.get(key)
+            if isinstance(value, str):
+                texts.append(value)
+        texts.extend(str(name) for name in line.get("former_names") or [])  # type: ignore[attr-defined]
+    return texts
+
+
+_BLOCK_CHARS = "深圳市创明华科技有限公司分长安东莞精工模具乐星康宝知识产权代理事务所AbZ09"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_BLOCK_CHARS, min_size=1, max_size=24))
+def test_block_cuts_are_jiebas_own_for_any_block(block: str) -> None:
+    for hmm in (True, False):
+        assert list(text._cut_block(block, hmm)) == list(text._jieba().cut(block, HMM=hmm))
+
+
+def test_block_cuts_are_jiebas_own_on_a_generated_register() -> None:
+    """Both cuts of a block come from one route: each equals jieba's `cut` with or without
+    HMM, on the names, reasons and case texts of a generated register."""
+    tokenizer = text._jieba()
+    blocks = {
+        block
+        for raw in _generated_texts(2_000)
+        for in_dictionary, block in text._blocks(normalize(raw))
+        if in_dictionary
+    }
+    assert len(blocks) > 2_000
+    for block in blocks:
+        for hmm in (True, False):
+            assert list(text._cut_block(block, hmm)) == list(tokenizer.cut(block, HMM=hmm)), block
 
 
 # --- bigrams and pinyin --------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def _leading_region(text: str) -> tuple[str, frozenset[str]]:
 
 
 def _word_chars(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
+    return "".join(filter(str.isalnum, text))
 
 
 @lru_cache(maxsize=200_000)
