@@ -2,7 +2,10 @@
 
 Segmentation (jieba) is the cost of indexing; it runs in worker processes that
 load the dictionary once. Small batches are built in-process: starting the
-pool would cost more than it saves.
+pool would cost more than it saves. While a builder is open the garbage collector
+is relaxed (`credit.collector`), in this process and in the workers it forks: each
+batch builds tens of thousands of lines, rows and documents that live until it is
+committed.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
 from functools import partial
 from multiprocessing.pool import AsyncResult, Pool
 from types import TracebackType
@@ -17,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from credit import collector
 from credit.search.documents import case_document, record_document
 from credit.search.engine import RecordForm
 from indexer.checking import Checked, check_lines
@@ -53,8 +58,10 @@ class DocumentBuilder:
     def __init__(self, processes: int | None = None) -> None:
         self.processes = processes if processes is not None else (os.cpu_count() or 1)
         self._pool: Pool | None = None
+        self._relaxed = ExitStack()
 
     def __enter__(self) -> DocumentBuilder:
+        self._relaxed.enter_context(collector.relaxed())
         return self
 
     def __exit__(
@@ -105,7 +112,11 @@ class DocumentBuilder:
         return self._pool
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
+        """Stop the workers, and give the collector back its pace."""
+        try:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool.join()
+                self._pool = None
+        finally:
+            self._relaxed.close()
