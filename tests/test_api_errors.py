@@ -222,7 +222,7 @@ class BrokenEngine:
         raise self.fault
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date
+        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
     ) -> list[list[Candidate]]:
         raise self.fault
 

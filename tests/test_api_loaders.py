@@ -58,10 +58,10 @@ class CountingEngine:
         return await self.engine.get_entity(uscc, day=day)
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date
+        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
     ) -> list[list[Candidate]]:
         self._count("find_candidates", day)
-        return await self.engine.find_candidates(lookups, day=day)
+        return await self.engine.find_candidates(lookups, day=day, kinds=kinds)
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
         self._count("published_record_ids", day)

@@ -45,6 +45,12 @@ GOOD_ONLY: dict[str, Any] = {
     "uscc": "91330100MA2H8Q5R3F",
 }
 GOOD_OF_DISHONEST: dict[str, Any] = {**GOOD, "record_id": "G-2"}
+GOOD_OF_SERIOUS: dict[str, Any] = {  # under the current name only: no former names
+    **GOOD,
+    "record_id": "G-3",
+    "subject_name": SERIOUS["subject_name"],
+    "uscc": SERIOUS["uscc"],
+}
 DELISTED: dict[str, Any] = {
     **RECORD,
     "record_id": "X-1",
@@ -53,7 +59,7 @@ DELISTED: dict[str, Any] = {
     "delisted_on": "2025-06-01",
     "delist_reason": "repaired",
 }
-LINES = [SERIOUS, DISHONEST, GOOD_ONLY, GOOD_OF_DISHONEST, DELISTED]
+LINES = [SERIOUS, DISHONEST, GOOD_ONLY, GOOD_OF_DISHONEST, GOOD_OF_SERIOUS, DELISTED]
 
 
 def _valid(code: str) -> str:
@@ -107,6 +113,26 @@ def test_dishonest_with_good_credit_attached(engine: BlockingEngine) -> None:
     result = screen(engine, "深圳市测试科技有限公司")
     assert result.verdict == "DISHONEST"
     assert [m.record_id for m in result.good_credit] == ["G-2"]
+
+
+def test_the_subjects_good_credit_under_another_name_is_attached(engine: BlockingEngine) -> None:
+    result = screen(engine, "广州市恒远商贸有限公司")  # the former name; G-3 is under the new one
+    assert (result.verdict, result.basis) == ("SERIOUS", "FORMER_NAME")
+    assert [(m.record_id, m.basis) for m in result.good_credit] == [("G-3", "USCC")]
+    assert SERIOUS["uscc"] in result.good_credit[0].reason
+
+
+def test_an_exact_match_lists_same_name_records_under_another_code(
+    engine: BlockingEngine,
+) -> None:
+    result = screen(engine, SERIOUS["subject_name"], DISHONEST["uscc"])
+    assert (result.verdict, result.basis) == ("DISHONEST", "USCC")
+    listed = {m.record_id: m for m in result.matches}
+    assert listed["S-1"].basis == "SIMILAR_NAME"
+    assert "统一社会信用代码不同" in listed["S-1"].reason
+    assert result.matches[-1].record_id == "S-1"  # after the matches that decide
+    assert "G-3" not in listed  # another subject's good credit is not this row's
+    assert any("另有同名的公示记录" in m for m in result.messages)
 
 
 def test_good_credit_only_is_clear_with_information(engine: BlockingEngine) -> None:
@@ -199,9 +225,9 @@ def test_screening_relaxes_the_collector_while_it_runs(engine: BlockingEngine) -
     class Watched:
         """The engine, noting the collector's thresholds whenever it is asked."""
 
-        async def find_candidates(self, lookups: Any, *, day: date) -> Any:
+        async def find_candidates(self, lookups: Any, *, day: date, kinds: Any = None) -> Any:
             seen.append(gc.get_threshold())
-            return await inner.find_candidates(lookups, day=day)
+            return await inner.find_candidates(lookups, day=day, kinds=kinds)
 
     rows = [Entry("1", "广州市恒远贸易有限公司"), Entry("2", "广州市恒远贸易有限责任公司")]
     before = gc.get_threshold()

@@ -756,6 +756,13 @@ def test_reads_match_brute_force(
         else:
             assert record is None
     by_code = corpus_engine.find_candidates([Lookup(uscc=code) for code in codes], day=day)
+    good = corpus_engine.find_candidates(
+        [Lookup(uscc=code) for code in codes], day=day, kinds=["good_credit"]
+    )
+    for code, candidates in zip(codes, good, strict=True):
+        assert {c.record["record_id"] for c in candidates} == {
+            k for k, b in published.items() if b.get("uscc") == code and b["kind"] == "good_credit"
+        }
     for code, candidates in zip(codes, by_code, strict=True):
         mine = {k: b for k, b in published.items() if b.get("uscc") == code}
         entity = corpus_engine.get_entity(code, day=day)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -172,14 +172,14 @@ def _check(entry: Entry) -> _Checked | RowResult:
 def _decide_exact(row: _Checked, candidates: list[Candidate]) -> RowResult | None:
     """The verdict from exact matches, or None when only similar names can tell."""
     exact, conflicts = _exact_matches(candidates, row.key, row.code)
+    dishonest_conflicts = [m for m in conflicts if m.kind != "good_credit"]  # another subject's
     messages = list(row.messages)
     if exact:
         if conflicts:
             messages.append("另有同名的公示记录，其统一社会信用代码与本行不同")
-        return _decided(row.entry, exact, messages)
+        return _decided(row.entry, exact, messages, dishonest_conflicts)
     if row.code_problem:
         return _invalid(row.entry, [row.code_problem, "名称也未与任何公示记录完全一致"])
-    dishonest_conflicts = [m for m in conflicts if m.kind != "good_credit"]
     if dishonest_conflicts:
         return _review(row.entry, dishonest_conflicts, messages)
     if not row.wants_similar:
@@ -242,7 +242,11 @@ def _kind_order(match: Match) -> tuple[int, float]:
     return (_KIND_ORDER.get(match.kind, 3), -match.score)
 
 
-def _decided(entry: Entry, exact: list[Match], messages: list[str]) -> RowResult:
+def _decided(
+    entry: Entry, exact: list[Match], messages: list[str], conflicts: Sequence[Match] = ()
+) -> RowResult:
+    """The verdict of exact matches; same-name records under another code are listed after
+    them for a person to check, without deciding anything."""
     kinds = {m.kind for m in exact}
     verdict: Verdict = "CLEAR"
     if "serious_list" in kinds:
@@ -255,7 +259,8 @@ def _decided(entry: Entry, exact: list[Match], messages: list[str]) -> RowResult
         reason = f"{VERDICT_LABELS['CLEAR']}；{deciding.reason}，有守信激励信息"
     else:
         reason = f"{VERDICT_LABELS[verdict]}：{deciding.reason}"
-    return RowResult(entry, verdict, ordered, tuple(messages), reason)
+    listed = ordered + tuple(sorted(conflicts, key=_kind_order))
+    return RowResult(entry, verdict, listed, tuple(messages), reason)
 
 
 def _review(entry: Entry, found: list[Match], messages: list[str]) -> RowResult:
@@ -333,17 +338,63 @@ async def _screen_chunk(
     lookups = [Lookup(uscc=row.code, name=row.name or None) for _, row in rows]
     answers = await engine.find_candidates(lookups, day=day) if lookups else []
     undecided: list[tuple[int, _Checked]] = []
+    matched: list[tuple[int, _Checked]] = []
     for (index, row), candidates in zip(rows, answers, strict=True):
         result = _decide_exact(row, candidates)
         if result is None:
             undecided.append((index, row))
         else:
             decided[index] = result
+            if result.matches and result.matches[0].basis in _EXACT:
+                matched.append((index, row))
+    await _attach_good_credit(engine, decided, matched, day)
     similar = [Lookup(similar_to=row.name) for _, row in undecided]
     answers = await engine.find_candidates(similar, day=day) if similar else []
     for (index, row), candidates in zip(undecided, answers, strict=True):
         decided[index] = _decide_similar(row, candidates)
     return [row for row in decided if isinstance(row, RowResult)]
+
+
+async def _attach_good_credit(
+    engine: SearchEngine,
+    decided: list[RowResult | _Checked],
+    matched: list[tuple[int, _Checked]],
+    day: date,
+) -> None:
+    """Attach the good-credit records of each exactly matched subject, found by its USCC:
+    a row matched by its name (or a former name) has not looked its subject's code up, and
+    the subject's good credit may be published under another name."""
+    wanted: dict[int, set[str]] = {}
+    for index, row in matched:
+        result = decided[index]
+        assert isinstance(result, RowResult)
+        codes = {str(m.record.get("uscc") or "") for m in result.matches if m.basis in _EXACT}
+        wanted[index] = {code for code in codes if code and code != row.code}
+    asked = sorted(set().union(*wanted.values()))
+    if not asked:
+        return
+    lookups = [Lookup(uscc=code) for code in asked]
+    answers = await engine.find_candidates(lookups, day=day, kinds=["good_credit"])
+    good = {code: [c.record for c in found] for code, found in zip(asked, answers, strict=True)}
+    for index, codes in wanted.items():
+        result = decided[index]
+        assert isinstance(result, RowResult)
+        have = {m.record_id for m in result.matches}
+        extra = [
+            Match("USCC", 1.0, record, _subject_reason(record, code))
+            for code in sorted(codes)
+            for record in good[code]
+            if str(record["record_id"]) not in have
+        ]
+        if extra:
+            exact = [m for m in result.matches if m.basis in _EXACT]
+            listed_after = [m for m in result.matches if m.basis not in _EXACT]
+            ordered = tuple(sorted([*exact, *extra], key=_kind_order)) + tuple(listed_after)
+            decided[index] = replace(result, matches=ordered)
+
+
+def _subject_reason(record: dict[str, Any], code: str) -> str:
+    return f"与本行匹配的主体统一社会信用代码 {code} 一致（公示名称为「{record['subject_name']}」）"
 
 
 async def screen_stream(

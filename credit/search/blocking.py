@@ -46,8 +46,10 @@ class BlockingEngine:
     def get_entity(self, uscc: str, *, day: date) -> Entity | None:
         return self.run(self.engine.get_entity(uscc, day=day))
 
-    def find_candidates(self, lookups: Sequence[Lookup], *, day: date) -> list[list[Candidate]]:
-        return self.run(self.engine.find_candidates(lookups, day=day))
+    def find_candidates(
+        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+    ) -> list[list[Candidate]]:
+        return self.run(self.engine.find_candidates(lookups, day=day, kinds=kinds))
 
     def candidates_for(
         self, *, uscc: str | None, name: str | None, day: date, similar: int = SIMILAR_LIMIT

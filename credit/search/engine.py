@@ -54,10 +54,11 @@ class SearchEngine(Protocol):
         ...
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date
+        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
     ) -> list[list[Candidate]]:
         """Screening, many rows at once: per lookup, the records matching its USCC, its exact
-        name or former name, and up to `similar` records with a similar name."""
+        name or former name (only records of `kinds` when given), and up to `similar`
+        records with a similar name."""
         ...
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:

@@ -105,12 +105,12 @@ class ElasticsearchEngine:
         return entity_of(uscc, records)
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date
+        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
     ) -> list[list[Candidate]]:
         usccs, names = candidates.exact_keys(lookups)
         exact: list[Body] = []
         if usccs or names:
-            exact = await self._every_hit(queries.exact_candidates(day, usccs, names))
+            exact = await self._every_hit(queries.exact_candidates(day, usccs, names, kinds))
         answers = candidates.assign_exact(lookups, exact)
         asked = candidates.similar_asked(lookups)
         if asked:

@@ -174,13 +174,17 @@ def published_where(day: date, field: str, values: Sequence[str]) -> Clause:
     return _bool(filter=[*published_on(day), _terms(field, values)])
 
 
-def exact_candidates(day: date, usccs: Sequence[str], names: Sequence[str]) -> Clause:
+def exact_candidates(
+    day: date, usccs: Sequence[str], names: Sequence[str], kinds: Sequence[str] | None = None
+) -> Clause:
     """Records published on `day` with one of these USCCs, or one of these normalized names
-    as their name or a former name (a batch of screened rows at once)."""
+    as their name or a former name (a batch of screened rows at once); only records of
+    `kinds` when given."""
     either = [_terms("uscc", usccs)] if usccs else []
     if names:
         either += [_terms("name_exact", names), _terms("former_exact", names)]
-    return _bool(filter=[*published_on(day), _any(*either)])
+    only = [_terms("kind", kinds)] if kinds is not None else []
+    return _bool(filter=[*published_on(day), _any(*either), *only])
 
 
 def similar_names(keys: Sequence[str], day: date) -> Clause:

@@ -198,13 +198,15 @@ class TantivyEngine:
         return entity_of(uscc, records)
 
     @in_thread
-    def find_candidates(self, lookups: Sequence[Lookup], *, day: date) -> list[list[Candidate]]:
+    def find_candidates(
+        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+    ) -> list[list[Candidate]]:
         self._fresh()
         searcher = self.records.searcher()
         usccs, names = candidates.exact_keys(lookups)
         exact: list[Body] = []
         if usccs or names:
-            q = queries.exact_candidates(self.record_schema, day, usccs, names)
+            q = queries.exact_candidates(self.record_schema, day, usccs, names, kinds)
             exact = _every_hit(searcher, q, floor=10 * len(lookups))
         answers = candidates.assign_exact(lookups, exact)
         asked = candidates.similar_asked(lookups)

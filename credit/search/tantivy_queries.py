@@ -236,18 +236,24 @@ def published_where(schema: tantivy.Schema, day: date, field: str, values: Seque
 
 
 def exact_candidates(
-    schema: tantivy.Schema, day: date, usccs: Sequence[str], names: Sequence[str]
+    schema: tantivy.Schema,
+    day: date,
+    usccs: Sequence[str],
+    names: Sequence[str],
+    kinds: Sequence[str] | None = None,
 ) -> Query:
     """Records published on `day` with one of these USCCs, or one of these normalized names
-    as their name or a former name (a batch of screened rows at once)."""
+    as their name or a former name (a batch of screened rows at once); only records of
+    `kinds` when given."""
     either = [(Occur.Should, _any_of(schema, "uscc", usccs))] if usccs else []
     if names:
         either += [
             (Occur.Should, _any_of(schema, f, names)) for f in ("name_exact", "former_exact")
         ]
-    return Query.boolean_query(
-        [(Occur.Must, published_on(schema, day)), (Occur.Must, Query.boolean_query(either))]
-    )
+    clauses = [(Occur.Must, published_on(schema, day)), (Occur.Must, Query.boolean_query(either))]
+    if kinds is not None:
+        clauses.append((Occur.Must, _any_of(schema, "kind", kinds)))
+    return Query.boolean_query(clauses)
 
 
 def similar_names(
