@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from api.screening import MAX_ENTRIES
 from credit.clock import clock_set_to
+from credit.uscc import check_character
 from tests.apps import client_for, indexed_app
 from tests.test_api import SAMPLE_LINES, SERVED_AT, gql
 
@@ -95,3 +96,37 @@ async def test_exactly_the_limit_is_accepted(client: httpx.AsyncClient) -> None:
     entries = [{"ref": str(i), "name": f"不存在的展商{i}有限公司"} for i in range(MAX_ENTRIES)]
     result = await screen(client, entries)
     assert len(result["rows"]) == MAX_ENTRIES
+
+
+CITIES = ["深圳市", "广州市", "杭州市", "苏州市", "成都市", "武汉市", "南京市", "西安市"]
+WORDS = "华创恒远明德瑞丰鼎盛"  # three of them make 1,000 different trade names
+TRADES = ["知识产权代理", "专利事务所", "商标代理", "新材料科技", "生物医药", "智能装备"]
+
+
+def inline_screen(count: int) -> str:
+    """`screen` with `count` entries written in the query text: realistic names, valid codes."""
+    entries = []
+    for i in range(count):
+        trade_name = "".join(WORDS[int(digit)] for digit in f"{i % 1000:03d}")
+        name = f"{CITIES[i % len(CITIES)]}{trade_name}{TRADES[i % len(TRADES)]}有限公司"
+        first17 = f"91440300MA5{i:06d}"
+        entries.append(
+            f'{{ref: "{i + 1}", name: "{name}", uscc: "{first17}{check_character(first17)}"}}'
+        )
+    selection = SCREEN.split("screen(entries: $entries)", 1)[1]
+    return f"{{ screen(entries: [{', '.join(entries)}]){selection}"
+
+
+async def test_the_limit_written_inline_is_accepted(client: httpx.AsyncClient) -> None:
+    """1,000 entries in the query text are within the document limits (not only as variables)."""
+    answer = await gql(client, inline_screen(MAX_ENTRIES))
+    assert "errors" not in answer, answer["errors"][0]
+    rows = answer["data"]["screen"]["rows"]
+    assert [row["ref"] for row in rows] == [str(i + 1) for i in range(MAX_ENTRIES)]
+
+
+async def test_one_more_written_inline_is_too_many_entries(client: httpx.AsyncClient) -> None:
+    answer = await gql(client, inline_screen(MAX_ENTRIES + 1))
+    assert answer["data"] is None
+    assert answer["errors"][0]["extensions"]["code"] == "TOO_MANY_ENTRIES", answer["errors"]
+    assert "1,001" in answer["errors"][0]["message"]

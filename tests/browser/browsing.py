@@ -79,6 +79,31 @@ OVERFLOW_JS = """
 }
 """
 
+# The elements matching the selector (argument) that extend past the right edge of the page,
+# and the boxes they are clipped or scrolled in: for print, where nothing may be cut off.
+OUTSIDE_WIDTH_JS = """
+(selector) => {
+  const width = document.documentElement.clientWidth;
+  const describe = (el) => `${el.tagName.toLowerCase()}.${el.className} `
+    + `right=${Math.round(el.getBoundingClientRect().right)} `
+    + `"${(el.textContent || "").trim().slice(0, 30)}"`;
+  const cells = Array.from(document.querySelectorAll(selector));
+  const outside = cells.filter((el) => el.getBoundingClientRect().right > width + 0.5);
+  const clipped = new Set();
+  const cuts = (node) => node.scrollWidth > node.clientWidth + 1
+    && getComputedStyle(node).overflowX !== "visible";
+  for (const el of cells) {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (cuts(node)) clipped.add(node);
+    }
+  }
+  return {
+    width, scrollWidth: document.documentElement.scrollWidth, checked: cells.length,
+    outside: outside.slice(0, 10).map(describe), clipped: Array.from(clipped).map(describe),
+  };
+}
+"""
+
 # WCAG 2.1 contrast of every rendered piece of text against the background it is drawn on
 # (backgrounds composed up the ancestor chain over white), including the search input's value
 # and placeholder. Large text (>= 24px, or >= 18.66px bold) needs 3:1, other text 4.5:1.

@@ -19,13 +19,18 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Browser, Download, Page
 
-from tests.browser.browsing import OVERFLOW_JS, assert_styled
+from tests.browser.browsing import OUTSIDE_WIDTH_JS, OVERFLOW_JS, assert_styled
 from tests.browser.conftest import SCREENSHOTS, new_context
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 UNKNOWN_NAME = "甲乙丙丁戊己庚辛测试工作室"
 BAD_CODE_NAME = "虚构校验位测试展商有限公司"
 FORMULA_NAME = "=1+1"
+LONG_NAME = "ZHONGGUANCUNINTELLECTUALPROPERTYEXHIBITIONSERVICESINTERNATIONALHOLDINGS" * 2
+"""A name with no place to break a line (its cell must wrap when printed)."""
+A4_PRINT_WIDTH = int((210 - 2 * 14) / 25.4 * 96)
+"""CSS pixels across an A4 portrait page inside print.css's 14 mm margins (687)."""
+CELLS = "table.screen-table th, table.screen-table td"
 HEADERS = ["展位号", "企业名称", "统一社会信用代码"]
 LABELS = {
     "SERIOUS": "列入严重违法失信名单",
@@ -110,6 +115,12 @@ def exhibitors(
         Exhibitor("A04", BAD_CODE_NAME, _wrong_check_character(serious[1]), "INVALID"),
         Exhibitor("A05", FORMULA_NAME, "", "CLEAR"),
     ]
+    path = _workbook(rows, tmp_path_factory.mktemp("screening") / "展商名单.xlsx")
+    return ExhibitorList(path, rows, str(health["as_of"]), int(health["data_version"]))
+
+
+def _workbook(rows: list[Exhibitor], path: Path) -> Path:
+    """`rows` saved as an XLSX list under `HEADERS`, every cell text."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -118,9 +129,8 @@ def exhibitors(
         for column, value in enumerate((row.booth, row.name, row.uscc), start=1):
             cell = sheet.cell(line, column, value)
             cell.data_type = "s"  # text, as typed in Excel: `=1+1` stays a name, not a formula
-    path = tmp_path_factory.mktemp("screening") / "展商名单.xlsx"
     book.save(path)
-    return ExhibitorList(path, rows, str(health["as_of"]), int(health["data_version"]))
+    return path
 
 
 def _screen(page: Page, upload: Path) -> None:
@@ -270,3 +280,45 @@ def test_screening_result_screenshots(
     finally:
         context.close()
     assert target.stat().st_size > 20_000
+
+
+def test_screening_result_prints_on_a4(
+    browser: Browser, base_url: str, exhibitors: ExhibitorList, tmp_path: Path
+) -> None:
+    """Printed on A4 portrait: the summary and every row kept, every cell of the table inside
+    the page (long cells wrapped, nothing clipped), download buttons and navigation gone."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / "screen-result-print.png"
+    target.unlink(missing_ok=True)
+    rows = [*exhibitors.rows, Exhibitor("A06", LONG_NAME, "", "CLEAR")]
+    upload = _workbook(rows, tmp_path / "长名称展商名单.xlsx")
+    viewport = {"width": A4_PRINT_WIDTH, "height": 1100}
+    context = new_context(browser, base_url, viewport=viewport)
+    page = context.new_page()
+    try:
+        _screen(page, upload)
+        page.emulate_media(media="print")
+        measured: dict[str, Any] = page.evaluate(OUTSIDE_WIDTH_JS, CELLS)
+        assert measured["checked"] == 5 * (len(rows) + 1), measured
+        assert not measured["outside"], measured
+        assert not measured["clipped"], measured
+        assert measured["scrollWidth"] <= measured["width"], measured
+
+        assert page.locator(".counts--verdicts").is_visible()
+        assert _summary(page) == {
+            label: sum(r.verdict == v for r in rows) for v, label in LABELS.items()
+        }
+        printed = page.locator("table.screen-table tbody tr")
+        assert printed.count() == len(rows)
+        assert all(row.is_visible() for row in printed.all())
+        assert LONG_NAME in _verdicts(page)
+
+        buttons = page.locator(".downloads a.button")
+        assert buttons.count() == 2
+        assert all(button.is_hidden() for button in buttons.all())
+        for chrome in (".site-nav", ".breadcrumb", ".text-size", ".site-footer"):
+            assert page.locator(chrome).is_hidden(), chrome
+        page.screenshot(path=str(target), full_page=True)
+        assert len(page.pdf(format="A4")) > 10_000
+    finally:
+        context.close()
