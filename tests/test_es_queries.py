@@ -215,7 +215,9 @@ def test_last_page_and_depth_limit_have_no_next_cursor() -> None:
     deep = cursors.Position(9_980, ["x"])
     assert cursors.following(deep, 20, 20, 50_000, ["2025-01-01", "A"], "newest") is None
     with pytest.raises(PagingTooDeep):
-        cursors.decode(cursors.encode(9_995, ["2025-01-01", "A"], "newest"), 20, "newest")
+        cursors.decode(cursors.encode(10_000, ["2025-01-01", "A"], "newest"), 20, "newest")
+    last = cursors.decode(cursors.encode(9_995, ["2025-01-01", "A"], "newest"), 20, "newest")
+    assert last.offset == 9_995
 
 
 def _raw(payload: object) -> str:

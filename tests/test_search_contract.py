@@ -37,7 +37,10 @@ from credit.search.query import (
     SearchPage,
     SearchQuery,
     Sort,
+    decode_cursor,
     encode_cursor,
+    next_cursor,
+    page_size_at,
 )
 from credit.uscc import ALPHABET, check_character
 from tests.engines import ENGINES, build_engine
@@ -384,12 +387,28 @@ def test_highlights_are_escaped(misc_engine: BlockingEngine, query: str) -> None
 
 def test_cursor_validation(misc_engine: BlockingEngine) -> None:
     with pytest.raises(PagingTooDeep):
-        misc_engine.search_records(SearchQuery(size=20, cursor=encode_cursor(9_995)), day=AS_OF)
-    fine = misc_engine.search_records(SearchQuery(size=20, cursor=encode_cursor(9_980)), day=AS_OF)
-    assert fine.hits == [] and fine.total == 1
+        misc_engine.search_records(SearchQuery(size=20, cursor=encode_cursor(10_000)), day=AS_OF)
+    for offset in (9_980, 9_995):  # the last page within 10,000 hits is cut short, not refused
+        fine = misc_engine.search_records(
+            SearchQuery(size=20, cursor=encode_cursor(offset)), day=AS_OF
+        )
+        assert fine.hits == [] and fine.total == 1 and fine.next_cursor is None
     for garbage in ("not a cursor!", "eyJ4IjoxfQ", encode_cursor(-5), "%%%"):
         with pytest.raises(BadCursor):
             misc_engine.search_records(SearchQuery(size=20, cursor=garbage), day=AS_OF)
+
+
+@pytest.mark.parametrize("asked", [20, 30, 37, 100])
+def test_every_cursor_handed_out_leads_to_a_page_up_to_10000_hits(asked: int) -> None:
+    offset, size, shown = 0, asked, 0
+    while True:
+        shown += size
+        cursor = next_cursor(offset, size, total=50_000)
+        if cursor is None:
+            break
+        offset = decode_cursor(cursor, asked)
+        size = page_size_at(offset, asked)
+    assert shown == offset + size == 10_000
 
 
 # === a random corpus against a brute-force evaluation ======================================

@@ -36,6 +36,7 @@ from credit.search.query import (
     SearchQuery,
     check_size,
     entity_of,
+    page_size_at,
 )
 
 ENTITY_LIMIT = 1_000
@@ -86,6 +87,7 @@ class ElasticsearchEngine:
         newest = query.sort == "newest" or plan.empty
         order = "newest" if newest else "relevance"
         position = cursors.decode(query.cursor, size, order)
+        size = page_size_at(position.offset, size)
         request: dict[str, Any] = {
             "query": queries.record_search(plan, query.filter, day),
             "sort": queries.sort_by("decided_on" if newest else None),
@@ -211,6 +213,7 @@ class ElasticsearchEngine:
         plan = plan_text(query.text)
         order = "newest" if plan.empty else "relevance"
         position = cursors.decode(query.cursor, size, order)
+        size = page_size_at(position.offset, size)
         request: dict[str, Any] = {
             "query": queries.case_search(plan, query.filter, day),
             "sort": queries.sort_by("published_on" if plan.empty else None),

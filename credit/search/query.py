@@ -174,7 +174,8 @@ def encode_cursor(offset: int) -> str:
 
 
 def decode_cursor(cursor: str | None, size: int) -> int:
-    """The offset a cursor stands for; refused past the first 10,000 hits."""
+    """The offset a cursor stands for; refused at the first 10,000 hits' end (a page that
+    starts within them is cut short there: `page_size_at`)."""
     if not cursor:
         offset = 0
     else:
@@ -185,12 +186,18 @@ def decode_cursor(cursor: str | None, size: int) -> int:
             raise BadCursor("翻页参数无效，请从第一页重新开始。") from None
         if offset < 0:
             raise BadCursor("翻页参数无效，请从第一页重新开始。")
-    if offset + size > MAX_DEPTH:
+    if offset >= MAX_DEPTH:
         raise PagingTooDeep(
             f"只能浏览前 {MAX_DEPTH:,} 条结果。"
             "请增加关键词或筛选条件（如类别、地区、年份）缩小范围。"
         )
     return offset
+
+
+def page_size_at(offset: int, size: int) -> int:
+    """The size of the page at `offset`: the last one within the first 10,000 hits is cut
+    short, so every cursor handed out leads to a page."""
+    return min(size, MAX_DEPTH - offset)
 
 
 def next_cursor(offset: int, size: int, total: int) -> str | None:

@@ -44,6 +44,7 @@ from credit.search.query import (
     decode_cursor,
     entity_of,
     next_cursor,
+    page_size_at,
 )
 from credit.search.threads import in_thread
 
@@ -154,6 +155,7 @@ class TantivyEngine:
     def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
         size = check_size(query.size)
         offset = decode_cursor(query.cursor, size)
+        size = page_size_at(offset, size)
         plan = plan_text(query.text)
         self._fresh()
         version = self._version  # before the searcher: facets are never older than their key
@@ -276,6 +278,7 @@ class TantivyEngine:
     def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
         size = check_size(query.size)
         offset = decode_cursor(query.cursor, size)
+        size = page_size_at(offset, size)
         plan = plan_text(query.text)
         self._fresh()
         q = queries.case_search(self.case_schema, plan, query.filter, day)
