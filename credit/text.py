@@ -699,7 +699,7 @@ def split_pinyin(query: str) -> list[str] | None:
     return _split_letters(re.sub(r"[\s']+", "", text))
 
 
-_INITIALS_QUERY = re.compile(r"[a-z]{2,12}")
+_INITIALS_QUERY = re.compile(r"[a-z]{2,40}")
 
 # A region's level word, which a pinyin or initials query often leaves out (深圳[市]创明).
 _LEVEL_WORDS = {"省": "sheng", "市": "shi", "区": "qu", "县": "xian"}
@@ -761,6 +761,7 @@ def with_region_levels(pieces: Sequence[str], initials: bool = False) -> list[tu
 
 
 def is_initials_query(query: str) -> bool:
-    """2–12 ASCII letters that are not pinyin syllables: `"szmm"`, `"szcm"`."""
+    """2–40 ASCII letters (the initials of a long full name too) that are not pinyin
+    syllables: `"szmm"`, `"szscmzscqdlyxgs"`."""
     text = query.strip().lower()
     return bool(_INITIALS_QUERY.fullmatch(text)) and split_pinyin(text) is None

@@ -304,7 +304,8 @@ def test_split_pinyin_of_every_name_reading() -> None:
         ("shenzhen", False),
         ("s", False),
         ("sz mm", False),
-        ("szmmszmmszmmx", False),
+        ("szscmzscqdlyxgs", True),  # a full name's initials: 深圳市创明知识产权代理有限公司
+        ("s" * 41, False),
         ("sz1", False),
         ("深圳", False),
         ("", False),
