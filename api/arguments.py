@@ -63,11 +63,9 @@ def short_text(field: str, value: str | None) -> str | None:
 def valid_uscc(text: str) -> str:
     """The normalized USCC, or INVALID_USCC saying what is wrong with it."""
     code = uscc_codes.normalize_uscc(text[:MAX_NAME_CHARS])
-    problem = uscc_codes.uscc_problem(code)
-    if problem:
-        shown = code if len(code) <= uscc_codes.LENGTH + 2 else code[: uscc_codes.LENGTH] + "…"
-        reason = problem.split(" (")[0]
-        raise InvalidUscc(f"“{shown}”不是有效的统一社会信用代码：{reason}。请核对后重新输入。")
+    refused = uscc_codes.refusal(code)
+    if refused:
+        raise InvalidUscc(refused)
     return code
 
 

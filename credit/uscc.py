@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from credit.personal import id_number_check_ok
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 LENGTH = 18
@@ -34,6 +36,32 @@ def uscc_problem(code: str) -> str | None:
     if check_character(code[:17]) != code[17]:
         return "统一社会信用代码校验位错误 (USCC check character is wrong)"
     return None
+
+
+def looks_like_uscc(code: str) -> bool:
+    """18 letters and digits, at least 8 of them digits: a USCC, or one mistyped (a word of
+    18 letters, such as a name's pinyin, is not one)."""
+    return (
+        len(code) == LENGTH
+        and code.isascii()
+        and code.isalnum()
+        and sum(ch.isdigit() for ch in code) >= 8
+    )
+
+
+def refusal(code: str) -> str | None:
+    """Why a normalized code is refused as a USCC, for the public (None when valid). The
+    code is quoted, but a personal ID number never is."""
+    problem = uscc_problem(code)
+    if problem is None:
+        return None
+    if id_number_check_ok(code):
+        return (
+            "这是居民身份证号码，不是统一社会信用代码：本站不按身份证号码查询，"
+            "请输入统一社会信用代码或名称。"
+        )
+    shown = code if len(code) <= LENGTH + 2 else code[:LENGTH] + "…"
+    return f"“{shown}”不是有效的统一社会信用代码：{problem.split(' (')[0]}。请核对后重新输入。"
 
 
 def is_valid_uscc(code: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -11,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from credit import regions
 from credit import vocabulary as vocab
+from credit.personal import mask_personal_data
 from credit.service import Service
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -34,6 +36,13 @@ def service_of(request: Request) -> Service:
     return service
 
 
+def _here(request: Request) -> str:
+    """This page's path and query (the text-size switch returns to it), any personal ID or
+    mobile number in the query masked."""
+    items = [(key, mask_personal_data(value)) for key, value in request.query_params.multi_items()]
+    return request.url.path + (f"?{urlencode(items)}" if items else "")
+
+
 def render(
     request: Request,
     template: str,
@@ -48,7 +57,7 @@ def render(
         "today": service.today(),
         "demo": service.is_demo,
         "large_text": request.cookies.get(LARGE_TEXT_COOKIE) == "1",
-        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "here": _here(request),
         **(context or {}),
     }
     response = TEMPLATES.TemplateResponse(

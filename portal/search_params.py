@@ -8,6 +8,7 @@ from datetime import date
 from starlette.datastructures import QueryParams
 
 from credit import vocabulary as vocab
+from credit.personal import mask_personal_data
 from credit.search.query import RecordFilter, SearchQuery, Sort
 from portal.params import (
     ALL_CATEGORIES,
@@ -40,10 +41,12 @@ class SearchParams(LinkedParams):
 
     @classmethod
     def parse(cls, params: QueryParams) -> SearchParams:
+        """The page's parameters; a personal ID or mobile number in the query is masked
+        here, so no page or link built from them ever holds it whole."""
         kind = params.get("kind")
         category = params.get("category")
         return cls(
-            q=params.get("q", "")[:MAX_QUERY_INPUT],
+            q=mask_personal_data(params.get("q", "")[:MAX_QUERY_INPUT]),
             kind=kind if kind in vocab.KINDS else None,
             category=category if category in ALL_CATEGORIES else None,
             province=province_or_none(params.get("province", "")),

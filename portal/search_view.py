@@ -7,15 +7,23 @@ from starlette.responses import RedirectResponse, Response
 
 from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import FACET_NAMES, check_text, uscc_in_query
-from portal.params import PAGE_SIZE
+from portal.params import MAX_QUERY_INPUT, PAGE_SIZE
 from portal.rendering import render, service_of
 from portal.search_params import SORTS, SearchParams
+
+PERSONAL_NUMBER = (
+    "查询中含有居民身份证号码或手机号码，已隐去：本站不按个人号码查询，请输入名称、"
+    "统一社会信用代码或决定书文号。"
+)
 
 
 async def search(request: Request) -> Response:
     params = SearchParams.parse(request.query_params)
     service = service_of(request)
     context: dict[str, object] = {"params": params, "sorts": SORTS, "page": None}
+    if params.q != request.query_params.get("q", "")[:MAX_QUERY_INPUT]:
+        context["error"] = PERSONAL_NUMBER
+        return render(request, "search.html", context, status_code=400)
     try:
         text = check_text(params.q)
         code = uscc_in_query(text)

@@ -167,6 +167,19 @@ async def test_invalid_uscc(client: httpx.AsyncClient, uscc: str) -> None:
     assert answer["data"] == {"entity": None}
 
 
+async def test_a_personal_id_number_is_refused_without_repeating_it(
+    client: httpx.AsyncClient,
+) -> None:
+    for query in (
+        '{ entity(uscc: "11010519491231002X") { name } }',
+        '{ searchRecords(query: "11010519491231002X") { totalCount } }',
+    ):
+        answer = await gql(client, query)
+        assert only_code(answer) == "INVALID_USCC"
+        assert "身份证号码" in answer["errors"][0]["message"]
+        assert "11010519491231" not in str(answer)
+
+
 async def test_a_search_for_an_invalid_uscc(client: httpx.AsyncClient) -> None:
     answer = await gql(client, '{ searchRecords(query: "91440300MA5F0A1B2X") { totalCount } }')
     assert only_code(answer) == "INVALID_USCC"

@@ -8,7 +8,9 @@ from credit.uscc import (
     ALPHABET,
     check_character,
     is_valid_uscc,
+    looks_like_uscc,
     normalize_uscc,
+    refusal,
     region_code_of,
     uscc_problem,
 )
@@ -19,6 +21,32 @@ SAMPLE_VALID = [
     "91110108MA01XY2W4T",
     "91441900MA4UL8M2K4",
 ]
+
+
+PERSONAL_ID = "11010519491231002X"  # valid GB 11643 check character
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("91440300MA5F0A1B2N", True),
+        ("914403O0MA5F0A1B2N", True),  # a letter O typed for 0: still meant as a USCC
+        (PERSONAL_ID, True),
+        ("SHENZHENCHUANGMING", False),  # 18 letters: pinyin, not a code
+        ("9144030", False),
+    ],
+)
+def test_looks_like_uscc(code: str, expected: bool) -> None:
+    assert looks_like_uscc(code) is expected
+
+
+def test_refusal_quotes_the_code_but_never_a_personal_id_number() -> None:
+    assert refusal("91440300MA5F0A1B2N") is None
+    wrong = refusal("914403O0MA5F0A1B2N")
+    assert wrong is not None and "914403O0MA5F0A1B2N" in wrong and "不允许的字符" in wrong
+    personal = refusal(PERSONAL_ID)
+    assert personal is not None and "身份证号码" in personal
+    assert PERSONAL_ID not in personal and PERSONAL_ID[:-4] not in personal
 
 
 @pytest.mark.parametrize("code", SAMPLE_VALID)

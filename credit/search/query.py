@@ -150,14 +150,11 @@ def check_text(text: str) -> str:
 def uscc_in_query(text: str) -> str | None:
     """The USCC when the whole query is one; an invalid check character is an error."""
     code = uscc_codes.normalize_uscc(text)
-    looks_like_uscc = len(code) == uscc_codes.LENGTH and code.isascii() and code.isalnum()
-    if not looks_like_uscc or not code[2:8].isdigit():
+    if not uscc_codes.looks_like_uscc(code):
         return None
-    problem = uscc_codes.uscc_problem(code)
-    if problem:
-        raise InvalidUscc(
-            f"“{code}”不是有效的统一社会信用代码：{problem.split(' (')[0]}。请核对后重新输入。"
-        )
+    refused = uscc_codes.refusal(code)
+    if refused:
+        raise InvalidUscc(refused)
     return code
 
 

@@ -19,7 +19,7 @@ async def test_one_line_per_request_without_query_text(
         await client.post("/preferences/text-size", data={"large": "1", "next": "/"})
     lines = [orjson.loads(r.getMessage()) for r in caplog.records if r.name == "ipcredit.access"]
     assert [(line["route"], line["status"]) for line in lines] == [
-        ("/search", 200),
+        ("/search", 400),  # a personal ID number in the query is refused
         ("/entity/{uscc}", 200),
         ("(unmatched)", 404),
         ("/preferences/text-size", 303),

@@ -32,6 +32,19 @@ async def test_search_shows_hits_with_highlights_and_count(client: httpx.AsyncCl
     assert response.headers["cache-control"] == "public, max-age=60"
 
 
+@pytest.mark.parametrize(
+    "query", ["11010519491231002X", "张三 11010519491231002X", "联系 13800138000"]
+)
+async def test_a_personal_number_in_the_query_is_masked_and_refused(
+    client: httpx.AsyncClient, query: str
+) -> None:
+    response = await client.get("/search", params={"q": query})
+    assert response.status_code == 400
+    assert "本站不按个人号码查询" in response.text
+    for whole in ("11010519491231", "1380013"):
+        assert whole not in response.text
+
+
 async def test_browse_everything_published_without_query(client: httpx.AsyncClient) -> None:
     page = (await client.get("/search")).text
     assert "共 <strong>5</strong> 条" in page
