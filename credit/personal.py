@@ -2,9 +2,10 @@
 
 An individual's `id_number` is masked at ingestion to its first 6 and last 4
 characters. Valid 18-digit ID numbers and mainland mobile numbers inside free
-text are masked the same way. `redact_digits` is the blunt version for text that
-is not validated (rejected feed lines, log lines): every long run of digits is
-masked whether or not its check digit is right.
+text are masked the same way (`mask_personal_data`; `mask_id_numbers` masks the ID
+numbers alone, for text whose phone numbers are to be kept). `redact_digits` is the
+blunt version for text that is not validated (rejected feed lines, log lines): every
+long run of digits is masked whether or not its check digit is right.
 """
 
 from __future__ import annotations
@@ -48,14 +49,21 @@ def mask_mobile(number: str) -> str:
     return number[:3] + "****" + number[-4:]
 
 
+def mask_id_numbers(text: str) -> str:
+    """Mask valid ID numbers inside free text; everything else (mobile numbers too) is
+    left as it is."""
+    if len(text) < 18:
+        return text
+    return _ID_IN_TEXT.sub(
+        lambda m: mask_id_number(m[0]) if id_number_check_ok(m[0]) else m[0], text
+    )
+
+
 def mask_personal_data(text: str) -> str:
     """Mask valid ID numbers and mobile numbers inside free text."""
     if _ELEVEN_DIGITS.search(text) is None:
         return text
-    text = _ID_IN_TEXT.sub(
-        lambda m: mask_id_number(m[0]) if id_number_check_ok(m[0]) else m[0], text
-    )
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m[0]), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m[0]), mask_id_numbers(text))
 
 
 def redact_digits(text: str) -> str:

@@ -607,6 +607,7 @@ def run_screen(args: argparse.Namespace, settings: Settings) -> int:
             name_column=args.name_column,
             uscc_column=args.uscc_column,
             on_row=on_row,
+            on_note=lambda note: print(note, file=sys.stderr),
         )
         shown = "，".join(f"{VERDICT_LABELS[v]} {n}" for v, n in counts.items())
         print(

@@ -90,7 +90,7 @@ async def _screened(request: Request, table: Table) -> Response:
     downloads = await anyio.to_thread.run_sync(_downloads, table, results, info, key)
     rank = {verdict: index for index, verdict in enumerate(VERDICTS)}
     rows = sorted(
-        zip((row.line for row in table.rows), results, strict=True),
+        zip((row.entry.ref for row in table.rows), results, strict=True),
         key=lambda pair: rank[pair[1].verdict],
     )
     context: dict[str, Any] = {

@@ -4,6 +4,7 @@ from credit.personal import (
     id_number_check_ok,
     is_masked_id_number,
     mask_id_number,
+    mask_id_numbers,
     mask_personal_data,
     redact_digits,
 )
@@ -33,6 +34,15 @@ def test_free_text_masks_valid_ids_and_mobiles() -> None:
     assert "110105********1239" in masked
     assert "138****8000" in masked
     assert "110105********002X" in masked
+
+
+def test_mask_id_numbers_keeps_mobiles_and_other_numbers() -> None:
+    text = f"张三 {VALID_ID_X}，手机 13800138000，编号 110105199003071238"
+    assert mask_id_numbers(text) == (
+        "张三 110105********002X，手机 13800138000，编号 110105199003071238"
+    )
+    assert mask_id_numbers(VALID_ID) == "110105********1239"
+    assert mask_id_numbers("短文本") == "短文本"
 
 
 def test_free_text_leaves_other_numbers() -> None:

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from credit.screening import reports
 from indexer import cli
 from tests.conftest import RunCli
+from tests.test_screening_inputs import HALLS, workbook
 
 LIST = (
     "展位,企业名称,统一社会信用代码\n"
@@ -106,3 +107,13 @@ def test_a_list_longer_than_an_xlsx_sheet_gets_a_message(
     assert cli.main(["screen", str(source), "--out", str(report)]) == cli.EXIT_USAGE
     assert "名单超过 XLSX 报告的上限 3 行：请改用 CSV 报告" in capsys.readouterr().err
     assert not report.exists() and not list(tmp_path.glob(".*partial"))
+
+
+def test_screen_says_which_worksheets_it_passed_over(
+    run_cli: RunCli, indexed: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "halls.xlsx"
+    source.write_bytes(workbook({**HALLS, "填表说明": [["请按模板填写"], ["每行一家企业"]]}))
+    result = run_cli("screen", source, "--out", tmp_path / "report.csv", "--as-of", "2025-07-01")
+    assert result.returncode == 0, result.stderr
+    assert "已跳过工作表「填表说明」" in result.stderr and "已核查 3 行" in result.stderr

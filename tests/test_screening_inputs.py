@@ -188,3 +188,239 @@ def test_streamed_xlsx_and_text(tmp_path: Path) -> None:
     (tmp_path / "bad.csv").write_bytes("甲,乙\n1,2\n".encode())
     with pytest.raises(InputProblem, match="找不到名称列"):
         open_rows(tmp_path / "bad.csv")
+
+
+# --- pasted spreadsheet rows ---------------------------------------------------------------------
+
+
+def test_pasted_spreadsheet_rows_find_the_name_and_code_cells() -> None:
+    """Tabs make a line a row of cells: the row number and the booth are not the name."""
+    text = (
+        "1\t深圳市某某知识产权代理有限公司\tA101\n"
+        "2\t91440300MA5F0A1B2N\t广州市恒远贸易有限公司\tB2-05\n"
+        "3\tA102\t3号馆\t东莞市精工模具有限公司 \n"
+        "4\tAcme Trading Ltd.\tacme@example.com\n"
+        "5\tA103\n"
+    )
+    table = read_pasted(text)
+    assert [(r.entry.name, r.entry.uscc) for r in table.rows] == [
+        ("深圳市某某知识产权代理有限公司", ""),
+        ("广州市恒远贸易有限公司", "91440300MA5F0A1B2N"),
+        ("东莞市精工模具有限公司", ""),
+        ("Acme Trading Ltd.", ""),
+        ("", ""),
+    ]
+    assert table.rows[0].cells == ("深圳市某某知识产权代理有限公司", "", "1", "A101")
+    assert table.rows[2].cells == ("东莞市精工模具有限公司", "", "3", "A102", "3号馆")
+    assert table.headers == ["名称", "统一社会信用代码", "其他1", "其他2", "其他3"]
+    assert [r.line for r in table.rows] == [1, 2, 3, 4, 5]
+
+
+def test_pasted_spreadsheet_rows_with_a_header_are_a_table() -> None:
+    table = read_pasted("\n序号\t企业全称\t展位号\n1\t深圳市某某知识产权代理有限公司\tA101\n")
+    assert (table.name_column, table.uscc_column) == (1, None)
+    assert table.rows[0].entry.name == "深圳市某某知识产权代理有限公司"
+    assert table.rows[0].line == 3
+
+
+def test_pasted_lines_without_tabs_are_read_as_before() -> None:
+    table = read_pasted("1 深圳市某某知识产权代理有限公司 91440300MA5F0A1B2N\n")
+    assert table.rows[0].cells == ("1 深圳市某某知识产权代理有限公司", "91440300MA5F0A1B2N")
+
+
+# --- workbooks of several sheets -----------------------------------------------------------------
+
+
+def workbook(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
+    book = Workbook()
+    for index, (title, rows) in enumerate(sheets.items()):
+        sheet = book.active if index == 0 else book.create_sheet()
+        assert sheet is not None
+        sheet.title = title
+        for row in rows:
+            sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HALLS: dict[str, Sequence[Sequence[object]]] = {
+    "A馆": [["展位", "企业名称"], ["A01", "深圳市创明知识产权代理有限公司"]],
+    "B馆": [
+        ["统一社会信用代码", "参展企业", "联系人"],
+        [],
+        ["91440300MA5F0A1B2N", "广州市恒远贸易有限公司", "王五"],
+        [None, None, None],
+        [None, None, None],
+        ["", "东莞市精工模具有限公司", "赵六"],
+    ],
+    "空表": [],
+}
+
+
+def test_every_worksheet_with_rows_is_read(tmp_path: Path) -> None:
+    table = read_upload(workbook(HALLS), "list.xlsx")
+    assert table.headers == ["工作表", "展位", "企业名称", "统一社会信用代码", "联系人"]
+    assert (table.name_column, table.uscc_column) == (2, 3)
+    assert [r.entry.ref for r in table.rows] == ["「A馆」第2行", "「B馆」第3行", "「B馆」第6行"]
+    assert [(r.sheet, r.line) for r in table.rows] == [("A馆", 2), ("B馆", 3), ("B馆", 6)]
+    joined = ("B馆", "", "广州市恒远贸易有限公司", "91440300MA5F0A1B2N", "王五")
+    assert table.rows[1].cells == joined
+    assert table.rows[1].entry.uscc == "91440300MA5F0A1B2N"
+    assert table.rows[2].entry.name == "东莞市精工模具有限公司"
+    assert "已核查工作表「A馆」「B馆」。" in table.notes
+
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(workbook(HALLS))
+    stream = open_rows(path)
+    assert (stream.headers, stream.notes) == (table.headers, table.notes)
+    assert [(r.entry.ref, r.cells) for r in stream.rows] == [
+        (r.entry.ref, r.cells) for r in table.rows
+    ]
+
+
+def test_an_empty_first_sheet_is_passed_over(tmp_path: Path) -> None:
+    data = workbook({"封面": [], "名单": [["名称"], ["深圳市创明知识产权代理有限公司"]]})
+    table = read_upload(data, "list.xlsx")
+    assert table.headers == ["名称"] and [r.entry.ref for r in table.rows] == ["2"]
+    assert "已核查工作表「名单」。" in table.notes
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(data)
+    assert [r.entry.name for r in open_rows(path).rows] == ["深圳市创明知识产权代理有限公司"]
+    with pytest.raises(InputProblem, match="文件为空"):
+        read_upload(workbook({"a": [], "b": []}), "list.xlsx")
+
+
+def test_a_sheet_without_known_columns_is_named_and_passed_over() -> None:
+    data = workbook({**HALLS, "填表说明": [["请按模板填写"], ["每行一家企业"]]})
+    table = read_upload(data, "list.xlsx")
+    assert len(table.rows) == 3
+    assert any("已跳过工作表「填表说明」" in note for note in table.notes)
+    twice = workbook({**HALLS, "B馆": [["企业名称", "企业名称"], ["某公司", "某公司"]]})
+    with pytest.raises(InputProblem, match="工作表「B馆」：有多列可能是名称列"):
+        read_upload(twice, "a.xlsx")
+
+
+# --- name headers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["公司全称", "信用代码"],
+        ["参展企业", "统一社会信用代码"],
+        ["序号", "企业全称", "社会信用代码"],
+        ["Enterprise Name", "USCC"],
+        ["名字", "USCC"],
+        ["单位全称", "统一社会信用代码"],
+        ["Company", "USCC"],
+        ["Organization", "USCC"],
+        ["参展单位", "USCC"],
+        ["企业（单位）全称", "USCC"],
+    ],
+)
+def test_common_name_headers_are_found(headers: list[str]) -> None:
+    row = ["深圳市创明知识产权代理有限公司" if h != "序号" else "1" for h in headers]
+    row[-1] = "91440300MA5F0A1B2N"
+    table = read_upload(csv_bytes([headers, row]), "a.csv")
+    assert table.rows[0].entry.name == "深圳市创明知识产权代理有限公司"
+    assert table.rows[0].entry.uscc == "91440300MA5F0A1B2N"
+
+
+def test_a_table_whose_name_column_is_not_found_asks_which() -> None:
+    data = csv_bytes([["公司简称", "信用代码"], ["创明", "91440300MA5F0A1B2N"]])
+    with pytest.raises(InputProblem, match=r"找不到名称列.*「公司简称」可能是名称列，请指定"):
+        read_upload(data, "a.csv")
+    assert read_upload(data, "a.csv", name_column="A").rows[0].entry.name == "创明"
+    only_codes = [["统一社会信用代码"], ["91440300MA5F0A1B2N"]]
+    numbered = [["序号", "统一社会信用代码", "备注"], ["1", "91440300MA5F0A1B2N", "x"]]
+    for rows in (only_codes, numbered):
+        table = read_upload(csv_bytes(rows), "a.csv")
+        assert table.name_column is None
+        assert table.rows[0].entry.uscc == "91440300MA5F0A1B2N"
+
+
+# --- personal ID numbers -------------------------------------------------------------------------
+
+ID_NUMBER = "11010519491231002X"
+USCC_ALSO_AN_ID = "911101051000000295"  # a valid USCC whose check digit an ID number would have
+
+
+def test_id_numbers_are_masked_as_they_are_read(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from credit.screening.matching import RowResult
+    from credit.screening.reports import ReportInfo, report_from_table, report_to_csv
+
+    masked = "110105********002X"
+    upload = read_upload(csv_bytes([["姓名", "备注"], ["张三", ID_NUMBER]]), "a.csv")
+    pasted = read_pasted(f"张三,{ID_NUMBER}\n张三\t{ID_NUMBER}\t13800138000\n")
+    book = read_upload(xlsx_bytes([["姓名", "备注"], ["张三", ID_NUMBER]]), "a.xlsx")
+    for table in (upload, pasted, book):
+        assert ID_NUMBER not in repr(table) and masked in repr(table)
+    assert pasted.rows[1].cells == ("张三", "", masked, "13800138000")  # a mobile is kept
+    with pytest.raises(InputProblem) as problem:
+        read_upload(csv_bytes([["张三", ID_NUMBER], ["李四", ""]]), "a.csv")
+    assert ID_NUMBER not in problem.value.message and masked in problem.value.message
+    source = tmp_path / "list.csv"
+    source.write_bytes(csv_bytes([["姓名", "备注"], ["张三", ID_NUMBER]]))
+    assert ID_NUMBER not in repr(list(open_rows(source).rows))
+
+    results = [RowResult(row.entry, "CLEAR", (), (), "未发现") for row in upload.rows]
+    info = ReportInfo("SR-1", date(2025, 7, 1), 1, datetime(2025, 7, 1, 9, 0))
+    report = report_to_csv(report_from_table(upload, results, info), Ed25519PrivateKey.generate())
+    assert ID_NUMBER.encode() not in report and masked.encode() in report
+
+
+def test_a_valid_uscc_is_never_masked() -> None:
+    table = read_upload(csv_bytes([["名称", "信用代码"], ["某公司", USCC_ALSO_AN_ID]]), "a.csv")
+    assert table.rows[0].entry.uscc == USCC_ALSO_AN_ID
+    assert read_pasted(f"某公司 {USCC_ALSO_AN_ID}\n").rows[0].entry.uscc == USCC_ALSO_AN_ID
+
+
+# --- row numbers ---------------------------------------------------------------------------------
+
+BELOW = [[], [], ["名称", "信用代码"], ["深圳市创明知识产权代理有限公司", ""], [], ["某公司", ""]]
+
+
+def test_row_numbers_are_the_files_when_the_header_is_lower(tmp_path: Path) -> None:
+    csv_data = "\r\n".join(",".join(row) for row in BELOW).encode()
+    xlsx_data = xlsx_bytes(BELOW)
+    assert [r.line for r in read_upload(csv_data, "a.csv").rows] == [4, 6]
+    assert [r.entry.ref for r in read_upload(xlsx_data, "a.xlsx").rows] == ["4", "6"]
+    for name, data in (("a.csv", csv_data), ("a.xlsx", xlsx_data)):
+        (tmp_path / name).write_bytes(data)
+        assert [(r.line, r.entry.ref) for r in open_rows(tmp_path / name).rows] == [
+            (4, "4"),
+            (6, "6"),
+        ]
+
+
+# --- the CLI keeps wide rows ---------------------------------------------------------------------
+
+
+def test_streamed_rows_wider_than_the_header_keep_every_cell(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from credit.screening.matching import RowResult
+    from credit.screening.reports import CsvReportWriter, ReportInfo
+
+    rows = [["名称", "信用代码"], ["某公司", "", "展位A01", "备注甲"], ["另一公司"]]
+    source = tmp_path / "list.csv"
+    source.write_bytes(csv_bytes(rows))
+    stream = open_rows(source)
+    assert stream.headers == read_upload(csv_bytes(rows), "a.csv").headers
+    assert stream.headers == ["名称", "信用代码", "第3列", "第4列"]
+    out = io.BytesIO()
+    info = ReportInfo("SR-1", date(2025, 7, 1), 1, datetime(2025, 7, 1, 9, 0))
+    writer = CsvReportWriter(out, info, stream.headers, Ed25519PrivateKey.generate())
+    for row in stream.rows:
+        writer.write(row.cells, RowResult(row.entry, "CLEAR", (), (), "未发现"))
+    writer.finish()
+    lines = out.getvalue().decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("名称,信用代码,第3列,第4列,判定")
+    assert lines[2].startswith("某公司,,展位A01,备注甲,")

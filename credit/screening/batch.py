@@ -40,10 +40,15 @@ async def screen_file(
     name_column: str | None = None,
     uscc_column: str | None = None,
     on_row: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> tuple[ReportInfo, dict[Verdict, int]]:
     """Screen every row of `source` and write the signed report to `out` (a binary stream
-    for CSV, a path for XLSX). Raises `InputProblem` when the file cannot be read."""
+    for CSV, a path for XLSX); `on_note` hears what was passed over (a worksheet without
+    the columns). Raises `InputProblem` when the file cannot be read."""
     stream = open_rows(source, name_column=name_column, uscc_column=uscc_column)
+    for note in stream.notes:
+        if on_note is not None:
+            on_note(note)
     info = new_report_info(as_of=day, data_version=await engine.data_version())
     writer: CsvReportWriter | XlsxReportWriter
     if report == "xlsx":

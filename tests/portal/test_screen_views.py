@@ -93,6 +93,23 @@ async def test_xlsx_upload(client: httpx.AsyncClient) -> None:
     assert "列入严重违法失信名单" in page and 'href="/record/CNIPA-2025-0001"' in page
 
 
+async def test_a_workbook_of_several_sheets_names_the_sheet_of_each_row(
+    client: httpx.AsyncClient,
+) -> None:
+    book = openpyxl.Workbook()
+    for index, title in enumerate(("A馆", "B馆")):
+        sheet = book.active if index == 0 else book.create_sheet(title)
+        assert sheet is not None
+        sheet.title = title
+        sheet.append(["展位", "企业名称"])
+        sheet.append([f"{title[0]}01", "深圳市创明知识产权代理有限公司"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = (await post_list(client, "list.xlsx", buffer.getvalue())).text
+    assert "<td>「A馆」第2行</td>" in page and "<td>「B馆」第2行</td>" in page
+    assert "已核查工作表「A馆」「B馆」。" in page
+
+
 async def test_pasted_lines(client: httpx.AsyncClient) -> None:
     pasted = "深圳市创明知识产权代理有限公司\n杭州某某科技有限公司"
     page = (await client.post("/screen", data={"pasted": pasted})).text
