@@ -11,12 +11,15 @@ long run of digits is masked whether or not its check digit is right.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _MASKED_ID = re.compile(r"\d{6}\*{8}[\dX]{4}")
-_ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dA-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# `\d` is any decimal digit, full-width ones too (`１１０１…`); letters may follow a number
+# (`…1239abc`); the check character is read after NFKC (`_half_width`).
+_ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXxＸｘ](?!\d)")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)[1１][3-9３-９]\d{9}(?!\d)")
 _DIGIT_RUN = re.compile(r"\d{11,}[Xx]?")
 _ELEVEN_DIGITS = re.compile(r"\d{11}")
 
@@ -27,15 +30,23 @@ def id_check_character(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+def _half_width(number: str) -> str:
+    return unicodedata.normalize("NFKC", number)
+
+
 def id_number_check_ok(number: str) -> bool:
-    """True for an 18-character ID number whose check character (GB 11643) is right."""
+    """True for an 18-character ID number whose check character (GB 11643) is right,
+    written in half-width or full-width characters."""
+    number = _half_width(number)
     if len(number) != 18 or not number[:17].isdigit():
         return False
     return id_check_character(number[:17]) == number[17].upper()
 
 
 def mask_id_number(number: str) -> str:
-    """`110105199003071239` → `110105********1239` (an X check character upper-cased)."""
+    """`110105199003071239` → `110105********1239` (half-width; an X check character
+    upper-cased)."""
+    number = _half_width(number)
     return number[:6] + "*" * 8 + number[-4:].upper()
 
 

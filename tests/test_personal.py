@@ -36,6 +36,15 @@ def test_free_text_masks_valid_ids_and_mobiles() -> None:
     assert "110105********002X" in masked
 
 
+def test_full_width_numbers_and_numbers_followed_by_letters_are_masked() -> None:
+    full_width = VALID_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    text = f"身份证号{full_width}；编号{VALID_ID}abc；电话１３８００１３８０００"
+    masked = mask_personal_data(text)
+    assert full_width not in masked and VALID_ID not in masked
+    assert masked.count("110105********1239") == 2
+    assert "１３８００１３８０００" not in masked and "１３８****８０００" in masked
+
+
 def test_mask_id_numbers_keeps_mobiles_and_other_numbers() -> None:
     text = f"张三 {VALID_ID_X}，手机 13800138000，编号 110105199003071238"
     assert mask_id_numbers(text) == (

@@ -9,7 +9,13 @@ import orjson
 from tests.conftest import RunCli
 from tests.test_models import INDIVIDUAL
 
-FULL_NUMBERS = [b"110105199003071239", b"13800138000", b"110105199003071238"]
+FULL_WIDTH_ID = "１１０１０５１９９００３０７１２３９"
+FULL_NUMBERS = [
+    b"110105199003071239",
+    b"13800138000",
+    b"110105199003071238",
+    FULL_WIDTH_ID.encode(),
+]
 
 
 def all_bytes_under(directory: Path) -> bytes:
@@ -21,8 +27,16 @@ def test_no_full_number_in_the_data_directory(
 ) -> None:
     rejected = {**INDIVIDUAL, "id_number": "110105199003071238"}
     unknown_field = {**INDIVIDUAL, "record_id": "P-2", "note": "13800138000"}
+    in_reason = {  # full-width digits, and a number followed by letters
+        **INDIVIDUAL,
+        "record_id": "P-3",
+        "id_number": None,
+        "reason": f"当事人身份证号{FULL_WIDTH_ID}，档案编号110105199003071239abc。",
+    }
     extra = samples / "personal.jsonl"
-    extra.write_bytes(orjson.dumps(rejected) + b"\n" + orjson.dumps(unknown_field) + b"\n")
+    extra.write_bytes(
+        b"\n".join(orjson.dumps(line) for line in (rejected, unknown_field, in_reason))
+    )
 
     result = run_cli("index", samples / "records.jsonl", extra)
     assert result.returncode == 3
