@@ -20,6 +20,7 @@ from credit.config import Settings
 from credit.search.engine import EngineWriter, SearchEngine
 from credit.search.engines import open_reader, open_writer
 from credit.search.errors import SearchError
+from indexer import purged
 from indexer.disk import WriteFailure, write_failure
 from indexer.documents import DocumentBuilder
 from indexer.feeds import UnreadableFeed, estimate_lines
@@ -434,7 +435,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit search QUERY [--as-of DATE] [--json]`."""
     from indexer.lookup import print_search
 
-    day = args.as_of or clock.today()
+    day = purged.check_day(settings.data_dir, args.as_of or clock.today())
     return _with_reader(
         settings, lambda engine: print_search(engine, args.query, day, args.json, args.size)
     )
@@ -444,7 +445,7 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit show RECORD_ID [--as-of DATE] [--json]`."""
     from indexer.lookup import print_record
 
-    day = args.as_of or clock.today()
+    day = purged.check_day(settings.data_dir, args.as_of or clock.today())
     return _with_reader(
         settings, lambda engine: print_record(engine, args.record_id, day, args.json)
     )
@@ -476,6 +477,7 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
                 _step(REBUILD_STEP, settings.data_dir),
             ):
                 written = reindex(store, settings, builder, bar.advance_to)
+            purged.clear(settings.data_dir)
             version = store.data_version
         except WriteFailed as failed:
             raise Failed(
@@ -495,7 +497,9 @@ def run_purge(args: argparse.Namespace, settings: Settings) -> int:
         writer = open_writer(settings)
         try:
             with _step("从搜索索引移除记录", settings.data_dir):
-                removed = writer.purge(day=clock.today())
+                today = clock.today()
+                purged.mark(settings.data_dir, today)  # first: a purge cut short still counts
+                removed = writer.purge(day=today)
         except WriteFailed as failed:
             with suppress(Exception):  # its threads report the failed write again
                 writer.close()
@@ -580,7 +584,7 @@ def run_screen(args: argparse.Namespace, settings: Settings) -> int:
     from credit.screening.matching import VERDICT_LABELS
     from credit.screening.signing import load_or_create_key
 
-    day = args.as_of or clock.today()
+    day = purged.check_day(settings.data_dir, args.as_of or clock.today())
     key = load_or_create_key(settings.data_dir)
     kind = report_format(args.out)
     temporary = None if args.out is None else args.out.with_name(f".{args.out.name}.partial")

@@ -589,3 +589,10 @@ def test_ipcredit_purge_uses_today(data_dir: Path, tmp_path: Path, run_cli: RunC
     assert all(store.record_body(r) is not None for r in probe)
     store.close()
     assert run_cli("purge").stdout.count("移除 0 条") == 1
+
+    before = (today - timedelta(days=31)).isoformat()  # the expired record's last days
+    refused = run_cli("show", "Q-EXPIRED", "--as-of", before)
+    assert refused.returncode == 2 and "移除不再公示的记录" in refused.stderr
+    assert run_cli("show", "Q-CURRENT", "--as-of", today.isoformat()).returncode == 0
+    assert run_cli("reindex").returncode == 0  # every record again: past days answer again
+    assert run_cli("show", "Q-EXPIRED", "--as-of", before).returncode == 0
