@@ -682,6 +682,48 @@ def _split_letters(letters: str) -> list[str] | None:
     return [_SYLLABLE_ALIASES.get(s, s) for s in found] if found else None
 
 
+_OTHER_READINGS = 3
+_SPLITS_LOOKED_AT = 64
+
+
+def _splits(letters: str) -> list[tuple[str, ...]]:
+    """Spellings of `letters` as syllables (at most `_SPLITS_LOOKED_AT`, longer syllables
+    tried first), fewest syllables first."""
+    size = len(letters)
+    ends = [False] * size + [True]  # whether letters[i:] spells syllables
+    for start in range(size - 1, -1, -1):
+        ends[start] = any(
+            ends[start + n] and _is_syllable(letters[start : start + n])
+            for n in range(1, min(_LONGEST_SYLLABLE, size - start) + 1)
+        )
+    found: list[tuple[str, ...]] = []
+
+    def walk(start: int, done: tuple[str, ...]) -> None:
+        if start == size:
+            found.append(tuple(_SYLLABLE_ALIASES.get(s, s) for s in done))
+            return
+        for n in range(min(_LONGEST_SYLLABLE, size - start), 0, -1):
+            piece = letters[start : start + n]
+            if len(found) < _SPLITS_LOOKED_AT and ends[start + n] and _is_syllable(piece):
+                walk(start + n, (*done, piece))
+
+    if ends[0]:
+        walk(0, ())
+    return sorted(found, key=len)
+
+
+def other_pinyin_readings(query: str) -> list[tuple[str, ...]]:
+    """Other ways to split an unspaced pinyin query than `split_pinyin`'s, at most three,
+    fewest syllables first: `"jinan"` is `jin an` (金安) but also `ji nan` (济南), `"xian"`
+    also `xi an` (西安). Nothing for a query typed with spaces or apostrophes."""
+    text = query.strip().lower()
+    preferred = split_pinyin(text)
+    if preferred is None or not text.isalpha():
+        return []
+    others = [split for split in _splits(text) if list(split) != preferred]
+    return others[:_OTHER_READINGS]
+
+
 def split_pinyin(query: str) -> list[str] | None:
     """A toneless pinyin query as syllables; None if it is not one.
 

@@ -315,6 +315,28 @@ def test_is_initials_query(query: str, expected: bool) -> None:
     assert is_initials_query(query) is expected
 
 
+@pytest.mark.parametrize(
+    ("query", "preferred", "others"),
+    [
+        ("jinan", ["jin", "an"], [("ji", "nan")]),
+        ("xian", ["xian"], [("xi", "an")]),
+        ("shenzhen", ["shen", "zhen"], []),
+        ("ji nan", ["ji", "nan"], []),  # typed with a space: as typed
+        ("深圳", None, []),
+    ],
+)
+def test_other_pinyin_readings(
+    query: str, preferred: list[str] | None, others: list[tuple[str, ...]]
+) -> None:
+    assert split_pinyin(query) == preferred
+    assert text.other_pinyin_readings(query) == others
+
+
+def test_other_pinyin_readings_are_few_however_long_the_query() -> None:
+    readings = text.other_pinyin_readings("xian" * 25)
+    assert len(readings) == 3 and all("".join(r) == "xian" * 25 for r in readings)
+
+
 def test_syllable_table_covers_every_default_reading() -> None:
     chars = [chr(code) for code in range(0x4E00, 0x9FA6)]
     readings = set(lazy_pinyin(chars, style=Style.NORMAL, errors="ignore"))

@@ -61,6 +61,7 @@ def plan_text(raw: str) -> TextPlan:
         return TextPlan(raw, uscc, (), "", (), (), ())
     folded = text.normalize(raw)  # full-width letters are pinyin too: `ＳＨＥＮＺＨＥＮ`
     pinyin = tuple(text.split_pinyin(folded) or ())
+    other_readings = text.other_pinyin_readings(folded) if pinyin else []
     initials = tuple(folded) if text.is_initials_query(folded) else ()
     name = text.normalize_name(raw)
     return TextPlan(
@@ -71,8 +72,21 @@ def plan_text(raw: str) -> TextPlan:
         name_bigrams=tuple(text.name_bigrams(raw)) if len(name) >= 2 else (),
         pinyin=pinyin,
         initials=initials,
-        pinyin_variants=tuple(text.with_region_levels(pinyin)) if pinyin else (),
+        pinyin_variants=_pinyin_variants(pinyin, other_readings),
         initials_variants=tuple(text.with_region_levels(initials, initials=True))
         if initials
         else (),
     )
+
+
+def _pinyin_variants(
+    pinyin: tuple[str, ...], others: list[tuple[str, ...]]
+) -> tuple[tuple[str, ...], ...]:
+    """The other phrases a pinyin query may mean: its syllables with a region's level word
+    put back, then each other way to split its letters (with level words too)."""
+    if not pinyin:
+        return ()
+    variants = [*text.with_region_levels(pinyin)]
+    for reading in others:
+        variants += [reading, *text.with_region_levels(reading)[:2]]
+    return tuple(dict.fromkeys(variants))
