@@ -9,6 +9,7 @@ Written against the `BlockingEngine` interface only. Three corpora:
 
 from __future__ import annotations
 
+import base64
 import html
 import random
 import re
@@ -385,6 +386,10 @@ def test_highlights_are_escaped(misc_engine: BlockingEngine, query: str) -> None
             ) in text.normalize(html.unescape(marked))
 
 
+def _cursor_of(payload: object) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+
+
 def test_cursor_validation(misc_engine: BlockingEngine) -> None:
     with pytest.raises(PagingTooDeep):
         misc_engine.search_records(SearchQuery(size=20, cursor=encode_cursor(10_000)), day=AS_OF)
@@ -393,7 +398,8 @@ def test_cursor_validation(misc_engine: BlockingEngine) -> None:
             SearchQuery(size=20, cursor=encode_cursor(offset)), day=AS_OF
         )
         assert fine.hits == [] and fine.total == 1 and fine.next_cursor is None
-    for garbage in ("not a cursor!", "eyJ4IjoxfQ", encode_cursor(-5), "%%%"):
+    forged = [_cursor_of({"o": value}) for value in ("5", 1.5, True, None)]
+    for garbage in ("not a cursor!", "eyJ4IjoxfQ", encode_cursor(-5), "%%%", *forged):
         with pytest.raises(BadCursor):
             misc_engine.search_records(SearchQuery(size=20, cursor=garbage), day=AS_OF)
 

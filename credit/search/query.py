@@ -178,10 +178,11 @@ def decode_cursor(cursor: str | None, size: int) -> int:
     else:
         try:
             padded = cursor + "=" * (-len(cursor) % 4)
-            offset = int(orjson.loads(base64.urlsafe_b64decode(padded))["o"])
+            offset = orjson.loads(base64.urlsafe_b64decode(padded))["o"]
         except (binascii.Error, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
             raise BadCursor("翻页参数无效，请从第一页重新开始。") from None
-        if offset < 0:
+        # a whole number as `encode_cursor` writes it: not "5", 1.5 or true
+        if type(offset) is not int or offset < 0:
             raise BadCursor("翻页参数无效，请从第一页重新开始。")
     if offset >= MAX_DEPTH:
         raise PagingTooDeep(
