@@ -5,7 +5,7 @@ Each error answers with a Chinese message and `extensions.code`; nothing interna
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -235,7 +235,12 @@ class BrokenEngine:
         raise self.fault
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+        self,
+        lookups: Sequence[Lookup],
+        *,
+        day: date,
+        kinds: Sequence[str] | None = None,
+        besides: Collection[str] = (),
     ) -> list[list[Candidate]]:
         raise self.fault
 

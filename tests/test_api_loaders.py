@@ -6,7 +6,7 @@ The engine here is the real tantivy index over the samples, wrapped to count the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -58,10 +58,15 @@ class CountingEngine:
         return await self.engine.get_entity(uscc, day=day)
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+        self,
+        lookups: Sequence[Lookup],
+        *,
+        day: date,
+        kinds: Sequence[str] | None = None,
+        besides: Collection[str] = (),
     ) -> list[list[Candidate]]:
         self._count("find_candidates", day)
-        return await self.engine.find_candidates(lookups, day=day, kinds=kinds)
+        return await self.engine.find_candidates(lookups, day=day, kinds=kinds, besides=besides)
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:
         self._count("published_record_ids", day)

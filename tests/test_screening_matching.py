@@ -122,6 +122,16 @@ def test_the_subjects_good_credit_under_another_name_is_attached(engine: Blockin
     assert SERIOUS["uscc"] in result.good_credit[0].reason
 
 
+def test_good_credit_another_row_of_the_batch_found_is_attached_too(
+    engine: BlockingEngine,
+) -> None:
+    """G-3 comes with the second row's own lookup; the first row still gets it."""
+    rows = [Entry("1", "广州市恒远商贸有限公司"), Entry("2", SERIOUS["subject_name"])]
+    first, second = engine.run(screen_rows(engine.engine, rows, day=DAY))
+    assert [m.record_id for m in first.good_credit] == ["G-3"]
+    assert [m.record_id for m in second.good_credit] == ["G-3"]
+
+
 def test_an_exact_match_lists_same_name_records_under_another_code(
     engine: BlockingEngine,
 ) -> None:
@@ -225,9 +235,11 @@ def test_screening_relaxes_the_collector_while_it_runs(engine: BlockingEngine) -
     class Watched:
         """The engine, noting the collector's thresholds whenever it is asked."""
 
-        async def find_candidates(self, lookups: Any, *, day: date, kinds: Any = None) -> Any:
+        async def find_candidates(
+            self, lookups: Any, *, day: date, kinds: Any = None, besides: Any = ()
+        ) -> Any:
             seen.append(gc.get_threshold())
-            return await inner.find_candidates(lookups, day=day, kinds=kinds)
+            return await inner.find_candidates(lookups, day=day, kinds=kinds, besides=besides)
 
     rows = [Entry("1", "广州市恒远贸易有限公司"), Entry("2", "广州市恒远贸易有限责任公司")]
     before = gc.get_threshold()

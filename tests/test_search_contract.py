@@ -788,6 +788,14 @@ def test_reads_match_brute_force(
         assert {c.record["record_id"] for c in candidates} == {
             k for k, b in published.items() if b.get("uscc") == code and b["kind"] == "good_credit"
         }
+    held = set(list(published)[::2])
+    rest = corpus_engine.find_candidates(
+        [Lookup(uscc=code) for code in codes], day=day, besides=held
+    )
+    for code, candidates in zip(codes, rest, strict=True):
+        assert {c.record["record_id"] for c in candidates} == {
+            k for k, b in published.items() if b.get("uscc") == code and k not in held
+        }
     for code, candidates in zip(codes, by_code, strict=True):
         mine = {k: b for k, b in published.items() if b.get("uscc") == code}
         entity = corpus_engine.get_entity(code, day=day)

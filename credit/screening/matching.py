@@ -347,7 +347,8 @@ async def _screen_chunk(
             decided[index] = result
             if result.matches and result.matches[0].basis in _EXACT:
                 matched.append((index, row))
-    await _attach_good_credit(engine, decided, matched, day)
+    held = [candidate.record for found in answers for candidate in found]
+    await _attach_good_credit(engine, decided, matched, held, day)
     similar = [Lookup(similar_to=row.name) for _, row in undecided]
     answers = await engine.find_candidates(similar, day=day) if similar else []
     for (index, row), candidates in zip(undecided, answers, strict=True):
@@ -359,23 +360,36 @@ async def _attach_good_credit(
     engine: SearchEngine,
     decided: list[RowResult | _Checked],
     matched: list[tuple[int, _Checked]],
+    held: list[dict[str, Any]],
     day: date,
 ) -> None:
     """Attach the good-credit records of each exactly matched subject, found by its USCC:
     a row matched by its name (or a former name) has not looked its subject's code up, and
-    the subject's good credit may be published under another name."""
+    the subject's good credit may be published under another name. Only a subject that
+    was renamed can have one: a row matched by a former name, or a record that lists
+    former names (a subject never renamed has its records under the name the row gave).
+    The records the chunk's exact lookups found (`held`) are not read again."""
     wanted: dict[int, set[str]] = {}
     for index, row in matched:
         result = decided[index]
         assert isinstance(result, RowResult)
-        codes = {str(m.record.get("uscc") or "") for m in result.matches if m.basis in _EXACT}
+        exact = [m for m in result.matches if m.basis in _EXACT]
+        if not any(m.basis == "FORMER_NAME" or m.record.get("former_names") for m in exact):
+            continue
+        codes = {str(m.record.get("uscc") or "") for m in exact}
         wanted[index] = {code for code in codes if code and code != row.code}
     asked = sorted(set().union(*wanted.values()))
     if not asked:
         return
+    good: dict[str, dict[str, dict[str, Any]]] = {code: {} for code in asked}  # by record id
+    for record in held:
+        if record["kind"] == "good_credit" and record.get("uscc") in good:
+            good[str(record["uscc"])][str(record["record_id"])] = record
     lookups = [Lookup(uscc=code) for code in asked]
-    answers = await engine.find_candidates(lookups, day=day, kinds=["good_credit"])
-    good = {code: [c.record for c in found] for code, found in zip(asked, answers, strict=True)}
+    known = {str(record["record_id"]) for record in held}
+    answers = await engine.find_candidates(lookups, day=day, kinds=["good_credit"], besides=known)
+    for code, found in zip(asked, answers, strict=True):
+        good[code].update((str(c.record["record_id"]), c.record) for c in found)
     for index, codes in wanted.items():
         result = decided[index]
         assert isinstance(result, RowResult)
@@ -383,8 +397,8 @@ async def _attach_good_credit(
         extra = [
             Match("USCC", 1.0, record, _subject_reason(record, code))
             for code in sorted(codes)
-            for record in good[code]
-            if str(record["record_id"]) not in have
+            for ident, record in good[code].items()
+            if ident not in have
         ]
         if extra:
             exact = [m for m in result.matches if m.basis in _EXACT]

@@ -7,7 +7,7 @@ is bound to a loop (the Elasticsearch async client) works across calls.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Sequence
+from collections.abc import Collection, Coroutine, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -47,9 +47,14 @@ class BlockingEngine:
         return self.run(self.engine.get_entity(uscc, day=day))
 
     def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+        self,
+        lookups: Sequence[Lookup],
+        *,
+        day: date,
+        kinds: Sequence[str] | None = None,
+        besides: Collection[str] = (),
     ) -> list[list[Candidate]]:
-        return self.run(self.engine.find_candidates(lookups, day=day, kinds=kinds))
+        return self.run(self.engine.find_candidates(lookups, day=day, kinds=kinds, besides=besides))
 
     def candidates_for(
         self, *, uscc: str | None, name: str | None, day: date, similar: int = SIMILAR_LIMIT

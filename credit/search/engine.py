@@ -7,7 +7,7 @@ Elasticsearch) implement both, and one contract suite tests them alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -54,11 +54,17 @@ class SearchEngine(Protocol):
         ...
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+        self,
+        lookups: Sequence[Lookup],
+        *,
+        day: date,
+        kinds: Sequence[str] | None = None,
+        besides: Collection[str] = (),
     ) -> list[list[Candidate]]:
         """Screening, many rows at once: per lookup, the records matching its USCC, its exact
-        name or former name (only records of `kinds` when given), and up to `similar`
-        records with a similar name."""
+        name or former name (only records of `kinds` when given, none of the records
+        `besides`: ids the caller holds already), and up to `similar` records with a
+        similar name."""
         ...
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:

@@ -7,7 +7,7 @@ records index carries the data version it reflects in its mapping's `_meta`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -107,12 +107,19 @@ class ElasticsearchEngine:
         return entity_of(uscc, records)
 
     async def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+        self,
+        lookups: Sequence[Lookup],
+        *,
+        day: date,
+        kinds: Sequence[str] | None = None,
+        besides: Collection[str] = (),
     ) -> list[list[Candidate]]:
         usccs, names = candidates.exact_keys(lookups)
         exact: list[Body] = []
         if usccs or names:
-            exact = await self._every_hit(queries.exact_candidates(day, usccs, names, kinds))
+            exact = await self._every_hit(
+                queries.exact_candidates(day, usccs, names, kinds, besides)
+            )
         answers = candidates.assign_exact(lookups, exact)
         asked = candidates.similar_asked(lookups)
         if asked:

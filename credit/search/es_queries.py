@@ -7,7 +7,7 @@ cached by the cluster); only the text is scored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -175,16 +175,23 @@ def published_where(day: date, field: str, values: Sequence[str]) -> Clause:
 
 
 def exact_candidates(
-    day: date, usccs: Sequence[str], names: Sequence[str], kinds: Sequence[str] | None = None
+    day: date,
+    usccs: Sequence[str],
+    names: Sequence[str],
+    kinds: Sequence[str] | None = None,
+    besides: Collection[str] = (),
 ) -> Clause:
     """Records published on `day` with one of these USCCs, or one of these normalized names
     as their name or a former name (a batch of screened rows at once); only records of
-    `kinds` when given."""
+    `kinds` when given, and none whose id is `besides`."""
     either = [_terms("uscc", usccs)] if usccs else []
     if names:
         either += [_terms("name_exact", names), _terms("former_exact", names)]
     only = [_terms("kind", kinds)] if kinds is not None else []
-    return _bool(filter=[*published_on(day), _any(*either), *only])
+    query = _bool(filter=[*published_on(day), _any(*either), *only])
+    if besides:
+        query["bool"]["must_not"] = [_terms("id", list(besides))]
+    return query
 
 
 def similar_names(keys: Sequence[str], day: date) -> Clause:

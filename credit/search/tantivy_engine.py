@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -201,14 +201,19 @@ class TantivyEngine:
 
     @in_thread
     def find_candidates(
-        self, lookups: Sequence[Lookup], *, day: date, kinds: Sequence[str] | None = None
+        self,
+        lookups: Sequence[Lookup],
+        *,
+        day: date,
+        kinds: Sequence[str] | None = None,
+        besides: Collection[str] = (),
     ) -> list[list[Candidate]]:
         self._fresh()
         searcher = self.records.searcher()
         usccs, names = candidates.exact_keys(lookups)
         exact: list[Body] = []
         if usccs or names:
-            q = queries.exact_candidates(self.record_schema, day, usccs, names, kinds)
+            q = queries.exact_candidates(self.record_schema, day, usccs, names, kinds, besides)
             exact = _every_hit(searcher, q, floor=10 * len(lookups))
         answers = candidates.assign_exact(lookups, exact)
         asked = candidates.similar_asked(lookups)

@@ -241,10 +241,11 @@ def exact_candidates(
     usccs: Sequence[str],
     names: Sequence[str],
     kinds: Sequence[str] | None = None,
+    besides: Collection[str] = (),
 ) -> Query:
     """Records published on `day` with one of these USCCs, or one of these normalized names
     as their name or a former name (a batch of screened rows at once); only records of
-    `kinds` when given."""
+    `kinds` when given, and none whose id is `besides`."""
     either = [(Occur.Should, _any_of(schema, "uscc", usccs))] if usccs else []
     if names:
         either += [
@@ -253,6 +254,8 @@ def exact_candidates(
     clauses = [(Occur.Must, published_on(schema, day)), (Occur.Must, Query.boolean_query(either))]
     if kinds is not None:
         clauses.append((Occur.Must, _any_of(schema, "kind", kinds)))
+    if besides:
+        clauses.append((Occur.MustNot, _any_of(schema, "id", list(besides))))
     return Query.boolean_query(clauses)
 
 
