@@ -59,7 +59,30 @@ DELISTED: dict[str, Any] = {
     "delisted_on": "2025-06-01",
     "delist_reason": "repaired",
 }
-LINES = [SERIOUS, DISHONEST, GOOD_ONLY, GOOD_OF_DISHONEST, GOOD_OF_SERIOUS, DELISTED]
+RENAMED_SERIOUS: dict[str, Any] = {  # listed under the old name, which it does not repeat
+    **SERIOUS,
+    "record_id": "S-2",
+    "subject_name": "佛山市旧名陶瓷有限公司",
+    "uscc": "91440600MA51R2W7X3",
+    "former_names": [],
+}
+RENAMED_GOOD: dict[str, Any] = {
+    **GOOD,
+    "record_id": "G-4",
+    "subject_name": "佛山市新名陶瓷有限公司",
+    "former_names": ["佛山市旧名陶瓷有限公司"],
+    "uscc": RENAMED_SERIOUS["uscc"],
+}
+LINES = [
+    SERIOUS,
+    DISHONEST,
+    GOOD_ONLY,
+    GOOD_OF_DISHONEST,
+    GOOD_OF_SERIOUS,
+    DELISTED,
+    RENAMED_SERIOUS,
+    RENAMED_GOOD,
+]
 
 
 def _valid(code: str) -> str:
@@ -120,6 +143,15 @@ def test_the_subjects_good_credit_under_another_name_is_attached(engine: Blockin
     assert (result.verdict, result.basis) == ("SERIOUS", "FORMER_NAME")
     assert [(m.record_id, m.basis) for m in result.good_credit] == [("G-3", "USCC")]
     assert SERIOUS["uscc"] in result.good_credit[0].reason
+
+
+def test_a_renamed_subject_listed_under_its_old_name_is_serious(engine: BlockingEngine) -> None:
+    """The row gives the new name, which only the good-credit record carries; the subject's
+    USCC leads to the serious-list record published under the old name."""
+    result = screen(engine, RENAMED_GOOD["subject_name"])
+    assert (result.verdict, result.basis) == ("SERIOUS", "USCC")
+    assert [m.record_id for m in result.matches] == ["S-2", "G-4"]
+    assert "佛山市旧名陶瓷有限公司" in result.reason
 
 
 def test_good_credit_another_row_of_the_batch_found_is_attached_too(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -348,7 +348,7 @@ async def _screen_chunk(
             if result.matches and result.matches[0].basis in _EXACT:
                 matched.append((index, row))
     held = [candidate.record for found in answers for candidate in found]
-    await _attach_good_credit(engine, decided, matched, held, day)
+    await _complete_subjects(engine, decided, matched, held, day)
     similar = [Lookup(similar_to=row.name) for _, row in undecided]
     answers = await engine.find_candidates(similar, day=day) if similar else []
     for (index, row), candidates in zip(undecided, answers, strict=True):
@@ -356,19 +356,20 @@ async def _screen_chunk(
     return [row for row in decided if isinstance(row, RowResult)]
 
 
-async def _attach_good_credit(
+async def _complete_subjects(
     engine: SearchEngine,
     decided: list[RowResult | _Checked],
     matched: list[tuple[int, _Checked]],
     held: list[dict[str, Any]],
     day: date,
 ) -> None:
-    """Attach the good-credit records of each exactly matched subject, found by its USCC:
-    a row matched by its name (or a former name) has not looked its subject's code up, and
-    the subject's good credit may be published under another name. Only a subject that
-    was renamed can have one: a row matched by a former name, or a record that lists
-    former names (a subject never renamed has its records under the name the row gave).
-    The records the chunk's exact lookups found (`held`) are not read again."""
+    """Add every published record of each exactly matched subject, found by its USCC, and
+    decide again: a row matched by a name has not looked its subject's code up, and a
+    renamed subject may be published under another name — its good credit, or a
+    dishonesty record under its old name that makes the verdict. Only a renamed subject
+    can have one: a row matched by a former name, or a record that lists former names (a
+    subject never renamed has its records under the name the row gave). The records the
+    chunk's exact lookups found (`held`) are not read again."""
     wanted: dict[int, set[str]] = {}
     for index, row in matched:
         result = decided[index]
@@ -381,15 +382,15 @@ async def _attach_good_credit(
     asked = sorted(set().union(*wanted.values()))
     if not asked:
         return
-    good: dict[str, dict[str, dict[str, Any]]] = {code: {} for code in asked}  # by record id
+    of_subject: dict[str, dict[str, dict[str, Any]]] = {code: {} for code in asked}  # by id
     for record in held:
-        if record["kind"] == "good_credit" and record.get("uscc") in good:
-            good[str(record["uscc"])][str(record["record_id"])] = record
+        if record.get("uscc") in of_subject:
+            of_subject[str(record["uscc"])][str(record["record_id"])] = record
     lookups = [Lookup(uscc=code) for code in asked]
     known = {str(record["record_id"]) for record in held}
-    answers = await engine.find_candidates(lookups, day=day, kinds=["good_credit"], besides=known)
+    answers = await engine.find_candidates(lookups, day=day, besides=known)
     for code, found in zip(asked, answers, strict=True):
-        good[code].update((str(c.record["record_id"]), c.record) for c in found)
+        of_subject[code].update((str(c.record["record_id"]), c.record) for c in found)
     for index, codes in wanted.items():
         result = decided[index]
         assert isinstance(result, RowResult)
@@ -397,14 +398,13 @@ async def _attach_good_credit(
         extra = [
             Match("USCC", 1.0, record, _subject_reason(record, code))
             for code in sorted(codes)
-            for ident, record in good[code].items()
+            for ident, record in of_subject[code].items()
             if ident not in have
         ]
         if extra:
             exact = [m for m in result.matches if m.basis in _EXACT]
-            listed_after = [m for m in result.matches if m.basis not in _EXACT]
-            ordered = tuple(sorted([*exact, *extra], key=_kind_order)) + tuple(listed_after)
-            decided[index] = replace(result, matches=ordered)
+            conflicts = [m for m in result.matches if m.basis not in _EXACT]
+            decided[index] = _decided(result.entry, [*exact, *extra], [*result.messages], conflicts)
 
 
 def _subject_reason(record: dict[str, Any], code: str) -> str:
