@@ -22,11 +22,11 @@ def page_size(first: int) -> int:
     return first
 
 
-def page_offset(after: str | None, size: int) -> int:
+def page_offset(after: str | None) -> int:
     """How many hits come before the page that starts after the cursor `after`."""
     if after is not None and len(after) > MAX_CURSOR_CHARS:
         raise BadUserInput("参数 after 无效，请从第一页重新开始。")
-    return decode_cursor(after, size)
+    return decode_cursor(after)
 
 
 def known_values(

@@ -193,7 +193,7 @@ class CaseQueries:
     ) -> CaseConnection:
         text = check_text(query)
         size = arguments.page_size(first)
-        offset = arguments.page_offset(after, size)
+        offset = arguments.page_offset(after)
         case_filter = filter.to_filter() if filter else CaseFilter()
         context = info.context
         engine = await context.engine()

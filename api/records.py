@@ -134,7 +134,7 @@ class RecordQueries:
     ) -> RecordConnection:
         text = check_text(query)
         size = arguments.page_size(first)
-        offset = arguments.page_offset(after, size)
+        offset = arguments.page_offset(after)
         record_filter = filter.to_filter() if filter else RecordFilter()
         context = info.context
         engine = await context.engine()

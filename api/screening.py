@@ -10,6 +10,7 @@ import strawberry
 from api.context import Info
 from api.fields import resolver
 from api.types import CreditRecord
+from credit.personal import mask_id_numbers
 from credit.screening.matching import (
     VERDICT_LABELS,
     Entry,
@@ -126,10 +127,12 @@ class ScreeningQueries:
 
 
 def _entry(entry: ScreenEntryInput) -> Entry:
-    name, code = entry.name or "", entry.uscc or ""
-    if len(entry.ref) > MAX_REF or len(name) > MAX_NAME or len(code) > MAX_CODE:
+    """An entry as screened and answered: personal ID numbers masked in every field, as
+    an uploaded list's cells are (a valid USCC is left alone)."""
+    ref, name, code = (mask_id_numbers(v or "") for v in (entry.ref, entry.name, entry.uscc))
+    if len(ref) > MAX_REF or len(name) > MAX_NAME or len(code) > MAX_CODE:
         raise BadUserInput(
-            f"第 {entry.ref[:20]} 行过长：编号最多 {MAX_REF} 个字符，名称 {MAX_NAME} 个，"
+            f"第 {ref[:20]} 行过长：编号最多 {MAX_REF} 个字符，名称 {MAX_NAME} 个，"
             f"代码 {MAX_CODE} 个。"
         )
-    return Entry(entry.ref, name, code)
+    return Entry(ref, name, code)

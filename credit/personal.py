@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -43,6 +44,21 @@ def id_number_check_ok(number: str) -> bool:
     return id_check_character(number[:17]) == number[17].upper()
 
 
+def looks_like_id_number(number: str) -> bool:
+    """An ID number as issued: its check character right and characters 7–14 a birth date.
+
+    The date tells one from an all-digit USCC whose last character happens to be an ID
+    number's check character (`911101051000000295`: `05100000` is no date)."""
+    number = _half_width(number)
+    if not id_number_check_ok(number):
+        return False
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return born.year >= 1900
+
+
 def mask_id_number(number: str) -> str:
     """`110105199003071239` → `110105********1239` (half-width; an X check character
     upper-cased)."""
@@ -61,12 +77,12 @@ def mask_mobile(number: str) -> str:
 
 
 def mask_id_numbers(text: str) -> str:
-    """Mask valid ID numbers inside free text; everything else (mobile numbers too) is
-    left as it is."""
+    """Mask ID numbers (`looks_like_id_number`) inside free text; everything else (mobile
+    numbers too) is left as it is."""
     if len(text) < 18:
         return text
     return _ID_IN_TEXT.sub(
-        lambda m: mask_id_number(m[0]) if id_number_check_ok(m[0]) else m[0], text
+        lambda m: mask_id_number(m[0]) if looks_like_id_number(m[0]) else m[0], text
     )
 
 

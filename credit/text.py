@@ -720,7 +720,11 @@ def other_pinyin_readings(query: str) -> list[tuple[str, ...]]:
     preferred = split_pinyin(text)
     if preferred is None or not text.isalpha():
         return []
-    others = [split for split in _splits(text) if list(split) != preferred]
+    others = [
+        split
+        for split in _splits(text)
+        if list(split) != preferred and all(len(syllable) > 1 for syllable in split)
+    ]  # a lone a, e or o is a split of another syllable far more often than meant
     return others[:_OTHER_READINGS]
 
 

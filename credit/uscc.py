@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from credit.personal import id_number_check_ok
+from credit.personal import looks_like_id_number
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -55,13 +55,16 @@ def refusal(code: str) -> str | None:
     problem = uscc_problem(code)
     if problem is None:
         return None
-    if id_number_check_ok(code):
+    if looks_like_id_number(code):
         return (
             "这是居民身份证号码，不是统一社会信用代码：本站不按身份证号码查询，"
             "请输入统一社会信用代码或名称。"
         )
+    reason = problem.split(" (")[0]
+    if code[:17].isdigit():  # perhaps an ID number mistyped: not repeated
+        return f"所输入的代码不是有效的统一社会信用代码：{reason}。请核对后重新输入。"
     shown = code if len(code) <= LENGTH + 2 else code[:LENGTH] + "…"
-    return f"“{shown}”不是有效的统一社会信用代码：{problem.split(' (')[0]}。请核对后重新输入。"
+    return f"“{shown}”不是有效的统一社会信用代码：{reason}。请核对后重新输入。"
 
 
 def is_valid_uscc(code: str) -> bool:

@@ -9,11 +9,11 @@ from starlette.datastructures import QueryParams
 from credit import vocabulary as vocab
 from credit.search.query import CaseFilter, CaseQuery
 from portal.params import (
-    MAX_QUERY_INPUT,
     PAGE_SIZE,
     LinkedParams,
     page_number,
     province_or_none,
+    query_text,
     short_text_or_none,
     year_or_none,
 )
@@ -39,7 +39,7 @@ class CaseParams(LinkedParams):
     def parse(cls, params: QueryParams) -> CaseParams:
         case_type = params.get("case_type")
         return cls(
-            q=params.get("q", "")[:MAX_QUERY_INPUT],
+            q=query_text(params),
             case_type=case_type if case_type in vocab.CASE_TYPES else None,
             province=province_or_none(params.get("province", "")),
             year=year_or_none(params.get("year", "")),

@@ -11,13 +11,28 @@ from dataclasses import fields
 from typing import Any, ClassVar, cast
 from urllib.parse import urlencode
 
+from starlette.datastructures import QueryParams
+
 from credit import regions
 from credit import vocabulary as vocab
+from credit.personal import mask_personal_data
 from credit.search.query import FacetValue
 
 PAGE_SIZE = 20
 MAX_PAGE_NUMBER = 500
 MAX_QUERY_INPUT = 1_000  # longer input is cut before the search layer refuses it (> 100)
+
+
+def typed_query(params: QueryParams) -> str:
+    """The `q` a page was asked, cut to `MAX_QUERY_INPUT`, without masking."""
+    return params.get("q", "")[:MAX_QUERY_INPUT]
+
+
+def query_text(params: QueryParams) -> str:
+    """The `q` of a page, with any personal ID or mobile number masked: no page or link
+    built from it holds the number whole."""
+    return mask_personal_data(typed_query(params))
+
 
 FACET_TITLES = {
     "kind": "信息类型",

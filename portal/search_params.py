@@ -8,15 +8,14 @@ from datetime import date
 from starlette.datastructures import QueryParams
 
 from credit import vocabulary as vocab
-from credit.personal import mask_personal_data
 from credit.search.query import RecordFilter, SearchQuery, Sort
 from portal.params import (
     ALL_CATEGORIES,
-    MAX_QUERY_INPUT,
     PAGE_SIZE,
     LinkedParams,
     page_number,
     province_or_none,
+    query_text,
     year_or_none,
 )
 
@@ -46,7 +45,7 @@ class SearchParams(LinkedParams):
         kind = params.get("kind")
         category = params.get("category")
         return cls(
-            q=mask_personal_data(params.get("q", "")[:MAX_QUERY_INPUT]),
+            q=query_text(params),
             kind=kind if kind in vocab.KINDS else None,
             category=category if category in ALL_CATEGORIES else None,
             province=province_or_none(params.get("province", "")),

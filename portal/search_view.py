@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import FACET_NAMES, check_text, uscc_in_query
-from portal.params import MAX_QUERY_INPUT, PAGE_SIZE
+from portal.params import PAGE_SIZE, typed_query
 from portal.rendering import render, service_of
 from portal.search_params import SORTS, SearchParams
 
@@ -21,7 +21,7 @@ async def search(request: Request) -> Response:
     params = SearchParams.parse(request.query_params)
     service = service_of(request)
     context: dict[str, object] = {"params": params, "sorts": SORTS, "page": None}
-    if params.q != request.query_params.get("q", "")[:MAX_QUERY_INPUT]:
+    if params.q != typed_query(request.query_params):
         context["error"] = PERSONAL_NUMBER
         return render(request, "search.html", context, status_code=400)
     try:

@@ -87,6 +87,17 @@ async def test_too_many_entries(client: httpx.AsyncClient) -> None:
     assert "1,000" in answer["errors"][0]["message"]
 
 
+async def test_a_personal_id_number_in_an_entry_is_never_answered_whole(
+    client: httpx.AsyncClient,
+) -> None:
+    number = "110105199003071239"
+    result = await screen(client, [{"ref": number, "name": "张三", "uscc": number}])
+    assert "11010519900307" not in str(result)
+    assert result["rows"][0]["ref"] == "110105********1239"
+    answer = await gql(client, SCREEN, {"entries": [{"ref": number, "name": "名" * 201}]})
+    assert "11010519900307" not in str(answer)
+
+
 async def test_overlong_entry_is_bad_input(client: httpx.AsyncClient) -> None:
     answer = await gql(client, SCREEN, {"entries": [{"ref": "x", "name": "名" * 201}]})
     assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

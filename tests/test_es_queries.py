@@ -193,17 +193,17 @@ def test_sort_facets_highlight() -> None:
 
 
 def test_cursor_round_trip_carries_search_after() -> None:
-    position = cursors.decode(None, 20, "relevance")
+    position = cursors.decode(None, "relevance")
     assert position == cursors.Position(0) and cursors.page_request(position) == {}
     following = cursors.following(position, 20, 20, 55, [3.5, "R-0007"], "relevance")
     assert following is not None
-    after = cursors.decode(following, 20, "relevance")
+    after = cursors.decode(following, "relevance")
     assert after == cursors.Position(20, [3.5, "R-0007"])
     assert cursors.page_request(after) == {"search_after": [3.5, "R-0007"]}
 
 
 def test_cursor_without_search_after_is_an_offset() -> None:
-    position = cursors.decode(encode_cursor(40), 20, "newest")
+    position = cursors.decode(encode_cursor(40), "newest")
     assert position == cursors.Position(40)
     assert cursors.page_request(position) == {"from": 40}
 
@@ -215,8 +215,8 @@ def test_last_page_and_depth_limit_have_no_next_cursor() -> None:
     deep = cursors.Position(9_980, ["x"])
     assert cursors.following(deep, 20, 20, 50_000, ["2025-01-01", "A"], "newest") is None
     with pytest.raises(PagingTooDeep):
-        cursors.decode(cursors.encode(10_000, ["2025-01-01", "A"], "newest"), 20, "newest")
-    last = cursors.decode(cursors.encode(9_995, ["2025-01-01", "A"], "newest"), 20, "newest")
+        cursors.decode(cursors.encode(10_000, ["2025-01-01", "A"], "newest"), "newest")
+    last = cursors.decode(cursors.encode(9_995, ["2025-01-01", "A"], "newest"), "newest")
     assert last.offset == 9_995
 
 
@@ -237,7 +237,7 @@ def _raw(payload: object) -> str:
 )
 def test_bad_cursors(cursor: str) -> None:
     with pytest.raises(BadCursor):
-        cursors.decode(cursor, 20, "newest")
+        cursors.decode(cursor, "newest")
 
 
 # --- highlights ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 from credit.personal import (
     id_number_check_ok,
     is_masked_id_number,
+    looks_like_id_number,
     mask_id_number,
     mask_id_numbers,
     mask_personal_data,
@@ -43,6 +44,17 @@ def test_full_width_numbers_and_numbers_followed_by_letters_are_masked() -> None
     assert full_width not in masked and VALID_ID not in masked
     assert masked.count("110105********1239") == 2
     assert "１３８００１３８０００" not in masked and "１３８****８０００" in masked
+
+
+ID_ALSO_A_USCC = "110105199003070439"  # a real-looking ID that passes the USCC check too
+USCC_ALSO_AN_ID = "911101051000000295"  # a USCC whose last character an ID would have
+
+
+def test_an_id_number_has_a_birth_date_a_uscc_does_not() -> None:
+    assert looks_like_id_number(VALID_ID) and looks_like_id_number(ID_ALSO_A_USCC)
+    assert id_number_check_ok(USCC_ALSO_AN_ID) and not looks_like_id_number(USCC_ALSO_AN_ID)
+    assert mask_id_numbers(f"代码{USCC_ALSO_AN_ID}") == f"代码{USCC_ALSO_AN_ID}"
+    assert mask_id_numbers(ID_ALSO_A_USCC) == "110105********0439"
 
 
 def test_mask_id_numbers_keeps_mobiles_and_other_numbers() -> None:

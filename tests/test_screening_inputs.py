@@ -374,6 +374,11 @@ def test_id_numbers_are_masked_as_they_are_read(tmp_path: Path) -> None:
     assert ID_NUMBER.encode() not in report and masked.encode() in report
 
 
+def test_an_id_number_that_also_passes_the_uscc_check_is_masked() -> None:
+    pasted = read_pasted("张三\t110105199003070439\tA101\n")
+    assert "110105199003070439" not in str(pasted.rows[0])
+
+
 def test_a_valid_uscc_is_never_masked() -> None:
     table = read_upload(csv_bytes([["名称", "信用代码"], ["某公司", USCC_ALSO_AN_ID]]), "a.csv")
     assert table.rows[0].entry.uscc == USCC_ALSO_AN_ID

@@ -321,6 +321,7 @@ def test_is_initials_query(query: str, expected: bool) -> None:
         ("jinan", ["jin", "an"], [("ji", "nan")]),
         ("xian", ["xian"], [("xi", "an")]),
         ("shenzhen", ["shen", "zhen"], []),
+        ("zhongguo", ["zhong", "guo"], []),  # not zhong gu o
         ("ji nan", ["ji", "nan"], []),  # typed with a space: as typed
         ("深圳", None, []),
     ],

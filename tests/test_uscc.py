@@ -47,6 +47,8 @@ def test_refusal_quotes_the_code_but_never_a_personal_id_number() -> None:
     personal = refusal(PERSONAL_ID)
     assert personal is not None and "身份证号码" in personal
     assert PERSONAL_ID not in personal and PERSONAL_ID[:-4] not in personal
+    mistyped = refusal("110105199003071238")  # an ID number with a wrong last digit
+    assert mistyped is not None and "校验位" in mistyped and "11010519900307" not in mistyped
 
 
 @pytest.mark.parametrize("code", SAMPLE_VALID)

@@ -31,7 +31,7 @@ from typing import IO, Any
 from credit.personal import is_masked_id_number, mask_id_numbers
 from credit.screening.matching import Entry
 from credit.text import normalize
-from credit.uscc import normalize_uscc, uscc_problem
+from credit.uscc import normalize_uscc
 
 __all__ = [
     "MAX_BYTES",
@@ -184,11 +184,9 @@ class TableStream:
 
 
 def _mask_cell(text: str) -> str:
-    """A cell as it may be kept: ID numbers masked, unless the whole cell is a valid USCC."""
-    masked = mask_id_numbers(text)
-    if masked != text and uscc_problem(normalize_uscc(text)) is None:
-        return text
-    return masked
+    """A cell as it may be kept: ID numbers masked (an all-digit USCC is not one: its
+    characters 7–14 are no birth date, `credit.personal.looks_like_id_number`)."""
+    return mask_id_numbers(text)
 
 
 def _masked(records: Iterable[list[str]]) -> Iterator[list[str]]:

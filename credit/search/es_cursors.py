@@ -34,9 +34,9 @@ def _bad() -> BadCursor:
     return BadCursor("翻页参数无效，请从第一页重新开始。")
 
 
-def decode(cursor: str | None, size: int, order: str) -> Position:
-    """The position a cursor stands for under sort `order`; refused past 10,000 hits."""
-    offset = decode_cursor(cursor, size)
+def decode(cursor: str | None, order: str) -> Position:
+    """The position a cursor stands for under sort `order`; refused at 10,000 hits."""
+    offset = decode_cursor(cursor)
     if not cursor:
         return Position(0)
     data: dict[str, Any] = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))

@@ -86,7 +86,7 @@ class ElasticsearchEngine:
         plan = plan_text(query.text)
         newest = query.sort == "newest" or plan.empty
         order = "newest" if newest else "relevance"
-        position = cursors.decode(query.cursor, size, order)
+        position = cursors.decode(query.cursor, order)
         size = page_size_at(position.offset, size)
         request: dict[str, Any] = {
             "query": queries.record_search(plan, query.filter, day),
@@ -219,7 +219,7 @@ class ElasticsearchEngine:
         size = check_size(query.size)
         plan = plan_text(query.text)
         order = "newest" if plan.empty else "relevance"
-        position = cursors.decode(query.cursor, size, order)
+        position = cursors.decode(query.cursor, order)
         size = page_size_at(position.offset, size)
         request: dict[str, Any] = {
             "query": queries.case_search(plan, query.filter, day),

@@ -170,7 +170,7 @@ def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(orjson.dumps({"o": offset})).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, size: int) -> int:
+def decode_cursor(cursor: str | None) -> int:
     """The offset a cursor stands for; refused at the first 10,000 hits' end (a page that
     starts within them is cut short there: `page_size_at`)."""
     if not cursor:

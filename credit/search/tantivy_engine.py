@@ -154,7 +154,7 @@ class TantivyEngine:
     @in_thread
     def search_records(self, query: SearchQuery, *, day: date) -> SearchPage:
         size = check_size(query.size)
-        offset = decode_cursor(query.cursor, size)
+        offset = decode_cursor(query.cursor)
         size = page_size_at(offset, size)
         plan = plan_text(query.text)
         self._fresh()
@@ -282,7 +282,7 @@ class TantivyEngine:
     @in_thread
     def search_cases(self, query: CaseQuery, *, day: date) -> SearchPage:
         size = check_size(query.size)
-        offset = decode_cursor(query.cursor, size)
+        offset = decode_cursor(query.cursor)
         size = page_size_at(offset, size)
         plan = plan_text(query.text)
         self._fresh()

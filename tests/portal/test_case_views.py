@@ -15,6 +15,11 @@ from tests.apps import client_for, indexed_app
 from tests.test_models import CASE
 
 
+async def test_a_personal_id_number_typed_as_a_query_is_masked(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/cases", params={"q": "张三 110105199003071239"})).text
+    assert "11010519900307" not in page and "110105********1239" in page
+
+
 async def test_cases_browse_newest_first(client: httpx.AsyncClient) -> None:
     response = await client.get("/cases")
     assert response.status_code == 200

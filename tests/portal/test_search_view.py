@@ -45,6 +45,14 @@ async def test_a_personal_number_in_the_query_is_masked_and_refused(
         assert whole not in response.text
 
 
+async def test_an_all_digit_uscc_is_not_taken_for_a_personal_number(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/search", params={"q": "911101051000000295"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/entity/911101051000000295"
+
+
 async def test_browse_everything_published_without_query(client: httpx.AsyncClient) -> None:
     page = (await client.get("/search")).text
     assert "共 <strong>5</strong> 条" in page
