@@ -429,3 +429,52 @@ def test_streamed_rows_wider_than_the_header_keep_every_cell(tmp_path: Path) -> 
     lines = out.getvalue().decode("utf-8-sig").splitlines()
     assert lines[1].startswith("名称,信用代码,第3列,第4列,判定")
     assert lines[2].startswith("某公司,,展位A01,备注甲,")
+
+
+# --- titles, unclear sheets, hidden sheets ------------------------------------------------------
+
+TITLED = [
+    ["2026 年某某展参展企业名单"],
+    [],
+    ["企业名称", "统一社会信用代码"],
+    ["深圳市创明知识产权代理有限公司", ""],
+]
+
+
+def test_a_title_line_above_the_header_is_passed_over() -> None:
+    for table in (
+        read_upload(csv_bytes(TITLED), "a.csv"),
+        read_upload(xlsx_bytes(TITLED), "a.xlsx"),
+    ):
+        assert table.headers[:2] == ["企业名称", "统一社会信用代码"]
+        assert [(r.line, r.entry.name) for r in table.rows] == [
+            (4, "深圳市创明知识产权代理有限公司")
+        ]
+
+
+def test_a_sheet_whose_name_column_is_unclear_is_passed_over_in_a_workbook() -> None:
+    data = workbook(
+        {**HALLS, "联系人": [["统一社会信用代码", "联系人"], ["91440300MA5F0A1B2N", "王五"]]}
+    )
+    table = read_upload(data, "list.xlsx")
+    assert len(table.rows) == 3
+    assert any("已跳过工作表「联系人」" in note for note in table.notes)
+    alone = workbook({"联系人": [["统一社会信用代码", "联系人"], ["91440300MA5F0A1B2N", "王五"]]})
+    with pytest.raises(InputProblem, match="请指定使用哪一列"):
+        read_upload(alone, "list.xlsx")
+
+
+def test_hidden_worksheets_are_not_screened() -> None:
+    book = Workbook()
+    shown = book.active
+    assert shown is not None
+    shown.append(["企业名称"])
+    shown.append(["深圳市创明知识产权代理有限公司"])
+    hidden = book.create_sheet("旧名单")
+    hidden.sheet_state = "hidden"
+    hidden.append(["企业名称"])
+    hidden.append(["广州市恒远贸易有限公司"])
+    out = io.BytesIO()
+    book.save(out)
+    table = read_upload(out.getvalue(), "list.xlsx")
+    assert [r.entry.name for r in table.rows] == ["深圳市创明知识产权代理有限公司"]

@@ -125,6 +125,8 @@ _NOT_NAME_HEADERS = frozenset(
 )
 """Headers of columns that never hold the name: beside a code column they may stay."""
 SHEET_HEADER = "工作表"
+MAX_TITLE_ROWS = 3
+"""Title lines above a header (`2026 年某某展参展企业名单`) passed over at most."""
 """The first column of a table read from several worksheets: the sheet of each row."""
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -142,6 +144,11 @@ class InputProblem(ValueError):
 
 class _NoColumns(InputProblem):
     """A sheet where neither column is found: in a workbook, other sheets may still do."""
+
+
+class _NameUnclear(InputProblem):
+    """A sheet with a code column whose name column the user has to choose: in a workbook,
+    other sheets may still have both."""
 
 
 @dataclass(frozen=True)
@@ -291,7 +298,7 @@ def _check_no_name_column(headers: list[str], uscc_at: int) -> None:
     ]
     if maybe:
         shown = "、".join(f"「{headers[i]}」" for i in maybe)
-        raise InputProblem(
+        raise _NameUnclear(
             f"找不到名称列：表头中没有「企业名称」「单位名称」「展商名称」等，{shown}可能是名称列，"
             "请指定使用哪一列。若名单中没有名称，请只保留统一社会信用代码列。"
         )
@@ -327,6 +334,7 @@ class _Sheet:
     uscc_at: int | None = None
     problem: InputProblem | None = None
     widest: int = 0
+    title_rows: int = 0
     data_rows: int = 0
     blank_rows: int = 0
     kept: list[tuple[int, list[str]]] = field(default_factory=list)
@@ -360,7 +368,7 @@ def _scan(
     None for a sheet without a non-blank row."""
     sheet = _Sheet(position, title)
     for line, cells in enumerate(records, start=1):
-        if not sheet.header_line:
+        if not sheet.header_line or (_below_a_title(sheet) and not _is_blank(cells)):
             if not _is_blank(cells):
                 _header(sheet, line, cells, name_column, uscc_column)
         elif _is_blank(cells):
@@ -374,16 +382,30 @@ def _scan(
     return sheet if sheet.header_line else None
 
 
+def _below_a_title(sheet: _Sheet) -> bool:
+    """Whether the row taken as the header was a title line (one cell, no columns found,
+    nothing after it yet): the next non-blank row is then tried (up to three titles)."""
+    title = [cell for cell in sheet.headers if cell]
+    return (
+        sheet.problem is not None
+        and not sheet.data_rows
+        and len(title) == 1
+        and sheet.title_rows < MAX_TITLE_ROWS
+    )
+
+
 def _header(
     sheet: _Sheet, line: int, cells: list[str], name_column: str | None, uscc_column: str | None
 ) -> None:
     """Take `cells` as the sheet's header; find its columns (or why not)."""
     _check_width(sheet.where("表头"), cells)
+    if sheet.header_line:  # the row before was a title: `展会参展企业名单`
+        sheet.title_rows += 1
     sheet.header_line, sheet.headers = line, [cell.strip() for cell in cells]
-    sheet.widest = len(cells)
+    sheet.widest, sheet.problem = len(cells), None
     try:
         sheet.name_at, sheet.uscc_at = _columns(sheet.headers, name_column, uscc_column)
-    except _NoColumns as problem:
+    except (_NoColumns, _NameUnclear) as problem:  # another sheet may have them
         sheet.problem = _in_sheet(sheet, problem)
     except InputProblem as problem:
         raise _in_sheet(sheet, problem) from None
@@ -595,7 +617,7 @@ def _xlsx_sheets(source: IO[bytes]) -> _Sheets:
     except _XLSX_ERRORS as error:
         raise _unreadable_xlsx(error) from None
     try:
-        worksheets = book.worksheets
+        worksheets = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
         for sheet in worksheets:
             title = _mask_cell(sheet.title) if len(worksheets) > 1 else ""
             yield title, _worksheet_rows(sheet)
