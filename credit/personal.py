@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -91,6 +92,26 @@ def mask_personal_data(text: str) -> str:
     if _ELEVEN_DIGITS.search(text) is None:
         return text
     return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m[0]), mask_id_numbers(text))
+
+
+_IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})
+
+
+def mask_stored_body(body: dict[str, Any]) -> dict[str, Any]:
+    """A stored record or case with ID and mobile numbers masked in every text (not in its
+    identifiers). What validation does to a new line, for bodies stored before it masked
+    as much (full-width digits, a number followed by letters); a no-op on the others."""
+    return {
+        key: value if key in _IDENTIFIERS else _masked_value(value) for key, value in body.items()
+    }
+
+
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [_masked_value(item) for item in value]
+    return value
 
 
 def redact_digits(text: str) -> str:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 
+import orjson
 import pytest
 
 from credit import collector
+from indexer.checking import Valid, check_line
 from indexer.documents import POOL_THRESHOLD, DocumentBuilder
+from indexer.store import BODY
+from tests.test_models import RECORD
 
 RELAXED = (
     collector.YOUNG_COLLECTION_AFTER,
@@ -50,3 +54,16 @@ def test_a_builder_never_opened_leaves_the_pace_alone(usual: tuple[int, int, int
     assert builder.check([{"op": "withdraw"}])  # a problem list: built in-process
     builder.close()
     assert gc.get_threshold() == usual
+
+
+def test_a_body_stored_before_every_form_was_masked_is_masked_when_indexed() -> None:
+    whole = "１１０１０５１９９００３０７１２３９"  # full-width: not masked by older versions
+    valid = check_line(RECORD)
+    assert isinstance(valid, Valid)
+    body = orjson.loads(str(valid.row[BODY]))
+    stored = orjson.dumps({**body, "reason": f"当事人身份证号{whole}。"}).decode()
+    with DocumentBuilder(processes=1) as builder:
+        [document] = builder.records([stored], lambda built: built)
+    assert whole not in document["body"] and "110105********1239" in document["body"]
+    assert "1101051990" not in document["reason_text"]
+    assert document["uscc"] == RECORD["uscc"]
