@@ -31,7 +31,11 @@ MAX_RELATED_RECORDS = 50
 async def cases(request: Request) -> Response:
     params = CaseParams.parse(request.query_params)
     service = service_of(request)
-    context: dict[str, object] = {"params": params, "page": None}
+    context: dict[str, object] = {
+        "params": params,
+        "page": None,
+        "notice": params.ignored(request.query_params),
+    }
     try:
         check_text(params.q)
         engine = await service.engine()

@@ -46,6 +46,17 @@ FACET_TITLES = {
 ALL_CATEGORIES = {**vocab.GOOD_CREDIT_CATEGORIES, **vocab.DISHONESTY_CATEGORIES}
 
 
+FILTER_LABELS = {
+    "kind": "信息类型",
+    "category": "类别",
+    "province": "省份",
+    "year": "年份",
+    "case_type": "案例类型",
+    "publisher": "发布机构",
+    "tag": "标签",
+}
+
+
 class LinkedParams:
     """Mixin for the parameter dataclasses: links with changes, active filters."""
 
@@ -59,6 +70,17 @@ class LinkedParams:
     @property
     def filtered(self) -> bool:
         return any(getattr(self, name) for name in self.FILTERS)
+
+    def ignored(self, params: QueryParams) -> str | None:
+        """A notice naming the filters the page was given but does not know (a link
+        edited by hand: `kind=bad`); they were left out, not applied. The values are not
+        repeated."""
+        names = [
+            FILTER_LABELS.get(name, name)
+            for name in self.FILTERS
+            if params.get(name, "").strip() and getattr(self, name) is None
+        ]
+        return f"无法识别的筛选条件已忽略：{'、'.join(names)}。" if names else None
 
     def url(self, path: str | None = None, **changes: Any) -> str:
         """This page's link with `changes`; any change but paging restarts at page 1."""

@@ -20,7 +20,12 @@ PERSONAL_NUMBER = (
 async def search(request: Request) -> Response:
     params = SearchParams.parse(request.query_params)
     service = service_of(request)
-    context: dict[str, object] = {"params": params, "sorts": SORTS, "page": None}
+    context: dict[str, object] = {
+        "params": params,
+        "sorts": SORTS,
+        "page": None,
+        "notice": params.ignored(request.query_params),
+    }
     if params.q != typed_query(request.query_params):
         context["error"] = PERSONAL_NUMBER
         return render(request, "search.html", context, status_code=400)

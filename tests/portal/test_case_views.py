@@ -20,6 +20,11 @@ async def test_a_personal_id_number_typed_as_a_query_is_masked(client: httpx.Asy
     assert "11010519900307" not in page and "110105********1239" in page
 
 
+async def test_an_unknown_case_type_is_named_as_ignored(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/cases", params={"case_type": "nonsense"})).text
+    assert "无法识别的筛选条件已忽略：案例类型。" in page
+
+
 async def test_cases_browse_newest_first(client: httpx.AsyncClient) -> None:
     response = await client.get("/cases")
     assert response.status_code == 200

@@ -53,6 +53,14 @@ async def test_an_all_digit_uscc_is_not_taken_for_a_personal_number(
     assert response.headers["location"] == "/entity/911101051000000295"
 
 
+async def test_an_unknown_filter_value_is_named_as_ignored(client: httpx.AsyncClient) -> None:
+    everything = (await client.get("/search")).text
+    page = (await client.get("/search", params={"kind": "bad<b>", "year": "20x5"})).text
+    assert "无法识别的筛选条件已忽略：信息类型、年份。" in page
+    assert "共 <strong>5</strong> 条" in page and "共 <strong>5</strong> 条" in everything
+    assert "已忽略" not in everything
+
+
 async def test_browse_everything_published_without_query(client: httpx.AsyncClient) -> None:
     page = (await client.get("/search")).text
     assert "共 <strong>5</strong> 条" in page
