@@ -89,12 +89,18 @@ def mask_id_numbers(text: str) -> str:
 
 def mask_personal_data(text: str) -> str:
     """Mask valid ID numbers and mobile numbers inside free text."""
-    if _ELEVEN_DIGITS.search(text) is None:
+    if not may_hold_personal_numbers(text):
         return text
     return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m[0]), mask_id_numbers(text))
 
 
 _IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})
+
+
+def may_hold_personal_numbers(text: str) -> bool:
+    """Whether `text` has a run of 11 digits (any width): no ID or mobile number is shorter,
+    so text without one needs no masking."""
+    return _ELEVEN_DIGITS.search(text) is not None
 
 
 def mask_stored_body(body: dict[str, Any]) -> dict[str, Any]:

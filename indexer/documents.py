@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import partial
@@ -23,13 +22,12 @@ from typing import Any
 import orjson
 
 from credit import collector
-from credit.personal import mask_stored_body
+from credit.personal import mask_stored_body, may_hold_personal_numbers
 from credit.search.documents import case_document, record_document
 from credit.search.engine import RecordForm
 from indexer.checking import Checked, check_lines
 
 POOL_THRESHOLD = 2_000
-_ELEVEN_DIGITS = re.compile(r"\d{11}")  # no personal number is shorter (full-width ones too)
 CHUNK = 200
 
 
@@ -37,7 +35,7 @@ def _stored(body: str) -> dict[str, Any]:
     """A stored body as the engine may hold it: personal numbers masked (bodies stored
     before validation masked every form are masked here, when indexed again)."""
     parsed: dict[str, Any] = orjson.loads(body)
-    return mask_stored_body(parsed) if _ELEVEN_DIGITS.search(body) else parsed
+    return mask_stored_body(parsed) if may_hold_personal_numbers(body) else parsed
 
 
 def _record_from_json(form: RecordForm, body: str) -> Any:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from credit import collector
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_ROOT = Path(__file__).parent.parent
@@ -53,3 +56,22 @@ def run_cli(data_dir: Path) -> RunCli:
         )
 
     return run
+
+
+RELAXED = (
+    collector.YOUNG_COLLECTION_AFTER,
+    collector.OLDER_COLLECTION_AFTER,
+    collector.OLDER_COLLECTION_AFTER,
+)
+"""The collector's thresholds while relaxed (`credit.collector`)."""
+
+
+@pytest.fixture
+def usual() -> Iterator[tuple[int, int, int]]:
+    """CPython's usual collector pace for the test, whatever an earlier test left."""
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        yield gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)

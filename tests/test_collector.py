@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from contextlib import ExitStack
 
 import pytest
 
 from credit import collector
-
-RELAXED = (
-    collector.YOUNG_COLLECTION_AFTER,
-    collector.OLDER_COLLECTION_AFTER,
-    collector.OLDER_COLLECTION_AFTER,
-)
-
-
-@pytest.fixture
-def usual() -> Iterator[tuple[int, int, int]]:
-    before = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)
-    yield (700, 10, 10)
-    gc.set_threshold(*before)
+from tests.conftest import RELAXED
 
 
 def test_relaxed_while_a_batch_is_under_way(usual: tuple[int, int, int]) -> None:

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import orjson
 import pytest
 
-from credit import collector
 from indexer.checking import Valid, check_line
 from indexer.documents import POOL_THRESHOLD, DocumentBuilder
 from indexer.store import BODY
+from tests.conftest import RELAXED
 from tests.test_models import RECORD
-
-RELAXED = (
-    collector.YOUNG_COLLECTION_AFTER,
-    collector.OLDER_COLLECTION_AFTER,
-    collector.OLDER_COLLECTION_AFTER,
-)
-
-
-@pytest.fixture
-def usual() -> Iterator[tuple[int, int, int]]:
-    """CPython's usual pace for the test, whatever an earlier test left."""
-    before = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)
-    try:
-        yield gc.get_threshold()
-    finally:
-        gc.set_threshold(*before)
 
 
 def test_an_open_builder_relaxes_the_collector_here_and_in_its_workers(
