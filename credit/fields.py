@@ -81,10 +81,14 @@ def clean_region_code(value: str) -> str:
 
 
 def clean_id_number(value: str) -> str:
-    """An 18-digit ID number, check digit verified, returned masked (first 6 + last 4)."""
+    """An 18-digit ID number (maybe written in groups), check digit verified, returned
+    masked (first 6 + last 4)."""
     value = value.strip()
     if personal.is_masked_id_number(value):
         return value
+    value = personal.joined_number(value)
+    if len(value) == 15:
+        fail("15 位的一代身份证号码请换为 18 位 (a 15-digit ID number must be given as 18)")
     if len(value) != 18:
         fail("身份证号码应为 18 位 (ID number must have 18 characters)")
     if not personal.id_number_check_ok(value):

@@ -4,6 +4,7 @@ from credit.personal import (
     id_number_check_ok,
     is_masked_id_number,
     looks_like_id_number,
+    looks_like_old_id_number,
     mask_id_number,
     mask_id_numbers,
     mask_personal_data,
@@ -75,3 +76,33 @@ def test_redact_digits_masks_any_long_run() -> None:
     redacted = redact_digits('{"id_number": "110105199003071238", "tel": "13800138000"}')
     assert "110105199003071238" not in redacted
     assert "13800138000" not in redacted
+
+
+OLD_ID = "110105900307123"  # first generation: no check character, born 1990-03-07
+
+
+def test_numbers_written_in_groups_are_masked() -> None:
+    text = (
+        "身份证号 110105 19900307 1239，又写作 1101-0519-9003-0712-39；"
+        "手机 138 0013 8000 或 138-0013-8000"
+    )
+    masked = mask_personal_data(text)
+    assert masked.count("110105********1239") == 2
+    assert masked.count("138****8000") == 2
+    assert "0013" not in masked and "19900307" not in masked
+
+
+def test_first_generation_id_numbers_are_masked() -> None:
+    assert looks_like_old_id_number(OLD_ID)
+    assert mask_id_numbers(f"旧身份证{OLD_ID}。") == "旧身份证110105*****7123。"
+    assert mask_personal_data(f"证号 {OLD_ID}") == "证号 110105*****7123"
+    # a registration number whose characters 7–12 are no date, and an unknown province
+    assert not looks_like_old_id_number("110108000000016")
+    assert not looks_like_old_id_number("990105900307123")
+    assert mask_personal_data("注册号110108000000016") == "注册号110108000000016"
+
+
+def test_redact_digits_masks_grouped_runs_and_leaves_dates() -> None:
+    redacted = redact_digits("证件 1101 0519 9003 0712 39 2025，电话 138-0013-8000")
+    assert "0519" not in redacted and "0013" not in redacted
+    assert redact_digits("期间 2025-03-10 2025-04-01") == "期间 2025-03-10 2025-04-01"

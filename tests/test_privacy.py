@@ -15,6 +15,9 @@ FULL_NUMBERS = [
     b"13800138000",
     b"110105199003071238",
     FULL_WIDTH_ID.encode(),
+    b"19900307",  # the birth date of an ID number written in groups
+    b"900307123",  # a first-generation ID number's
+    b"0013",  # a mobile number written in groups
 ]
 
 
@@ -34,9 +37,15 @@ def test_no_full_number_in_the_data_directory(
         "reason": f"当事人身份证号{FULL_WIDTH_ID}，档案编号110105199003071239abc。",
     }
     extra = samples / "personal.jsonl"
-    extra.write_bytes(
-        b"\n".join(orjson.dumps(line) for line in (rejected, unknown_field, in_reason))
-    )
+    grouped = {  # numbers written in groups, a first-generation ID number
+        **INDIVIDUAL,
+        "record_id": "P-4",
+        "id_number": "110105 19900307 1239",
+        "reason": "身份证号 1101-0519-9003-0712-39，旧证号110105900307123，手机138 0013 8000。",
+    }
+    rejected_grouped = {**INDIVIDUAL, "record_id": "P-5", "id_number": "110105 19900307 1238"}
+    lines = (rejected, unknown_field, in_reason, grouped, rejected_grouped)
+    extra.write_bytes(b"\n".join(orjson.dumps(line) for line in lines))
 
     result = run_cli("index", samples / "records.jsonl", extra)
     assert result.returncode == 3

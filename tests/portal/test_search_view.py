@@ -33,7 +33,15 @@ async def test_search_shows_hits_with_highlights_and_count(client: httpx.AsyncCl
 
 
 @pytest.mark.parametrize(
-    "query", ["11010519491231002X", "张三 11010519491231002X", "联系 13800138000"]
+    "query",
+    [
+        "11010519491231002X",
+        "张三 11010519491231002X",
+        "联系 13800138000",
+        "张三 110105 19491231 002X",  # in groups
+        "联系 138-0013-8000",
+        "张三 110105491231002",  # first generation, 15 digits
+    ],
 )
 async def test_a_personal_number_in_the_query_is_masked_and_refused(
     client: httpx.AsyncClient, query: str
@@ -41,7 +49,7 @@ async def test_a_personal_number_in_the_query_is_masked_and_refused(
     response = await client.get("/search", params={"q": query})
     assert response.status_code == 400
     assert "本站不按个人号码查询" in response.text
-    for whole in ("11010519491231", "1380013"):
+    for whole in ("11010519491231", "1380013", "19491231", "0013-", "491231"):
         assert whole not in response.text
 
 
