@@ -142,7 +142,7 @@ def test_lookups_and_similar_names() -> None:
     }
     keys = ["4403|创明科技", "4403|~chuangmingkeji"]
     assert q.similar_names(keys, DAY) == {
-        "bool": {"filter": [*PUBLISHED_ON_DAY, {"terms": {"similar_key": keys}}]}
+        "bool": {"filter": [*PUBLISHED_ON_DAY, {"terms": {"screen_key": keys}}]}
     }
 
 
@@ -361,6 +361,6 @@ def test_an_index_of_an_older_format_is_refused_with_what_to_run() -> None:
     layout.check_record_fields(current)
     assert layout.data_version_of(current) == 5
     older = layout.record_mappings(5)
-    del older["properties"]["similar_key"]
-    with pytest.raises(EngineUnavailable, match=r"similar_key.*ipcredit reindex"):
+    del older["properties"]["screen_key"]
+    with pytest.raises(EngineUnavailable, match=r"screen_key.*ipcredit reindex"):
         layout.check_record_fields({"ipcredit-records-2": {"mappings": older}})

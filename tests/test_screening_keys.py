@@ -1,20 +1,28 @@
-"""Similar-name keys: every pair `names.compare` scores as similar shares a key."""
+"""Similar-name keys: every pair `names.compare` scores as similar shares a core and an area."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credit.screening import names
-from credit.screening.keys import index_keys, query_keys
+from credit.screening.keys import (
+    MIN_CORE_FOR_DELETIONS,
+    MIN_CORE_FOR_REPLACED,
+    index_keys,
+    query_keys,
+)
 
-VARIANTS = {"华创科技", "创科技", "华科技", "华创技", "华创科", "~huachuangkeji"}
+INDEXED = {"华创科技", "_创科技", "_华科技", "_华创技", "_华创科", "~huachuangkeji"}
+ASKED = {"华创科技", "_华创科技", "创科技", "华科技", "华创技", "华创科", "~huachuangkeji"}
 
 
 def _split(keys: list[str]) -> tuple[set[str], set[str]]:
     areas = {key.split("|", 1)[0] for key in keys}
-    variants = {key.split("|", 1)[1] for key in keys}
-    assert set(keys) == {f"{a}|{v}" for a in areas for v in variants}
-    return areas, variants
+    cores = {key.split("|", 1)[1] for key in keys}
+    assert set(keys) == {f"{a}|{c}" for a in areas for c in cores}
+    return areas, cores
 
 
 def _found(asked: str, published: str, region_code: str | None = None) -> bool:
@@ -22,13 +30,14 @@ def _found(asked: str, published: str, region_code: str | None = None) -> bool:
 
 
 def test_index_keys_of_a_name() -> None:
-    assert _split(index_keys(["深圳市华创科技有限公司"], "440305")) == ({"4403", "*"}, VARIANTS)
+    keys = index_keys(["深圳市华创科技有限公司"], "440305")
+    assert _split(keys) == ({"4403", "44*", "*"}, INDEXED)
 
 
 def test_a_name_without_region_stands_in_its_registered_region() -> None:
-    assert _split(index_keys(["华创科技有限公司"], "440305"))[0] == {"4403", "*"}
+    assert _split(index_keys(["华创科技有限公司"], "440305"))[0] == {"4403", "44*", "*"}
     assert _split(index_keys(["华创科技有限公司"], None))[0] == {"-", "*"}
-    assert _split(index_keys(["广东省华创科技有限公司"], "440305"))[0] == {"44", "*"}
+    assert _split(index_keys(["广东省华创科技有限公司"], "440305"))[0] == {"44", "44*", "*"}
 
 
 def test_former_names_add_their_keys() -> None:
@@ -38,14 +47,34 @@ def test_former_names_add_their_keys() -> None:
 
 
 def test_short_cores_have_no_deletions() -> None:
-    assert _split(index_keys(["北京市王某某"], None))[1] == {"~wangmoumou", "王某某"}
+    assert _split(index_keys(["北京市王某"], None))[1] == {"~wangmou", "王某"}
+    assert MIN_CORE_FOR_DELETIONS == 3
+    assert names.compare("北京市光光有限公司", "北京市华光光有限公司").score >= names.THRESHOLD
+
+
+def test_asked_cores_replace_a_character_only_where_that_can_score() -> None:
+    assert _split(query_keys("华创科技有限公司"))[1] == ASKED
+    assert "*|_华电子科技" in query_keys("华创电子科技有限公司")
+    assert MIN_CORE_FOR_REPLACED == 5
+    assert names.compare("华创科技有限公司", "华刨科技有限公司").score < names.THRESHOLD
+    assert names.compare("华创电子科技有限公司", "华刨电子科技有限公司").score >= names.THRESHOLD
+
+
+def test_a_branch_shares_keys_only_with_the_same_branch() -> None:
+    assert names.BRANCH_CAP < names.THRESHOLD
+    keys = index_keys(["深圳市华创科技有限公司南山分公司"], None)
+    assert "4403|华创科技@南山分公司" in keys and "4403|华创科技" not in keys
+    assert _found("深圳市华创科技有限责任公司南山分公司", "深圳市华创科技有限公司南山分公司")
+    for other in ("深圳市华创科技有限公司", "深圳市华创科技有限公司福田分公司"):
+        assert names.compare("深圳市华创科技有限公司南山分公司", other).score < names.THRESHOLD
+        assert not _found("深圳市华创科技有限公司南山分公司", other)
+        assert not _found(other, "深圳市华创科技有限公司南山分公司")
 
 
 def test_query_areas() -> None:
-    assert _split(query_keys("深圳华创科技有限责任公司")) == ({"-", "44", "4403"}, VARIANTS)
-    assert _split(query_keys("华创科技有限公司")) == ({"*"}, VARIANTS)  # anywhere
-    province, _ = _split(query_keys("广东省华创科技有限公司"))
-    assert {"-", "44", "4401", "4403"} <= province and "3301" not in province
+    assert _split(query_keys("深圳华创科技有限责任公司")) == ({"-", "44", "4403"}, ASKED)
+    assert _split(query_keys("华创科技有限公司")) == ({"*"}, ASKED)  # anywhere
+    assert _split(query_keys("广东省华创科技有限公司"))[0] == {"-", "44*"}
     assert query_keys("（）") == []
 
 
@@ -57,11 +86,13 @@ def test_query_areas() -> None:
         ("华创科技有限公司", "深圳市华创科技有限公司", None),  # region left out
         ("深圳市华创科技有限公司", "华创科技有限公司", "440305"),  # the record's region
         ("深圳市华创科技有限公司", "广东省华创科技有限公司", None),  # a wider region
+        ("广东省华创科技有限公司", "深圳市华创科技有限公司", None),  # a narrower one asked
         ("深圳市南山区华创科技有限公司", "深圳市华创科技有限公司", None),  # a narrower one
         ("深圳市华闯科技有限公司", "深圳市华创科技有限公司", None),  # a homophone
         ("深圳市华刨电子科技有限公司", "深圳市华创电子科技有限公司", None),  # another character
         ("深圳市华科技有限公司", "深圳市华创科技有限公司", None),  # one left out
         ("深圳市华创新科技有限公司", "深圳市华创科技有限公司", None),  # one added
+        ("深圳市创科技有限公司", "深圳市华创科技有限公司", None),  # three of four
         ("東莞市（長安）精工模具有限公司", "东莞市长安精工模具有限公司", None),
     ],
 )
@@ -75,8 +106,57 @@ def test_similar_names_share_a_key(asked: str, published: str, region_code: str 
     [
         ("广州市华创科技有限公司", "深圳市华创科技有限公司"),  # another city never scores
         ("深圳市明光贸易有限公司", "深圳市华创科技有限公司"),
+        ("深圳市华信科技有限公司", "深圳市华创科技有限公司"),  # one of four replaced: 75
     ],
 )
 def test_names_that_cannot_score_share_no_key(asked: str, published: str) -> None:
     assert names.compare(asked, published).score < names.THRESHOLD
     assert not _found(asked, published)
+
+
+_CHARS = "华化创闯刨科技电子明光贸易精工"  # homophone pairs among them: 华化, 创闯
+_REGIONS = ("", "深圳市", "深圳市南山区", "广东省", "广州市", "东莞市")
+_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "")
+_BRANCHES = ("", "南山分公司")
+
+
+@st.composite
+def _name(draw: st.DrawFn, core: str | None = None) -> str:
+    core = core or draw(st.text(alphabet=_CHARS, min_size=2, max_size=7))
+    return (
+        draw(st.sampled_from(_REGIONS))
+        + core
+        + draw(st.sampled_from(_FORMS))
+        + (draw(st.sampled_from(_BRANCHES)))
+    )
+
+
+@st.composite
+def _edited(draw: st.DrawFn, core: str) -> str:
+    """The core with one character replaced, added or left out, or as it is."""
+    chars = list(core)
+    at = draw(st.integers(0, len(chars)))
+    edit = draw(st.sampled_from(("replace", "add", "leave out", "none")))
+    char = draw(st.sampled_from(_CHARS))
+    if edit == "add":
+        chars.insert(at, char)
+    elif at < len(chars) and edit != "none":
+        chars[at : at + 1] = [char] if edit == "replace" else []
+    return "".join(chars) or core
+
+
+@st.composite
+def _pair(draw: st.DrawFn) -> tuple[str, str, str | None]:
+    core = draw(st.text(alphabet=_CHARS, min_size=2, max_size=7))
+    asked = draw(_name(core))
+    published = draw(_name(draw(_edited(core))))
+    region_code = draw(st.sampled_from((None, "440305", "440100", "440000")))
+    return asked, published, region_code
+
+
+@settings(max_examples=1_500, deadline=None)
+@given(_pair())
+def test_every_pair_that_can_score_shares_a_key(pair: tuple[str, str, str | None]) -> None:
+    asked, published, region_code = pair
+    if names.compare(asked, published, region_code).score >= names.THRESHOLD:
+        assert _found(asked, published, region_code)

@@ -1,69 +1,97 @@
 """Similar-name keys: what the engines index so that screening finds similar names at once.
 
-`names.compare` only scores a name 80 or more when its core (字号 + trade) is the
-same, one character off, or sounds the same, and its region is the same, inside the
-other, or missing on one side. So a name is indexed under keys `AREA|VARIANT`:
+`names.compare` only scores a name `THRESHOLD` (80) or more when its core (字号 + trade)
+is the same, one character longer or shorter, one character replaced in a core long
+enough, or sounds the same — and its region is the same, inside the other, or missing on
+one side. So a name is indexed under keys `AREA|CORE`:
 
-- VARIANT: the core itself, the core with one character left out (cores of four
-  characters or more: a typo, a character added or dropped, on either side), and `~`
-  and the core's pinyin (homophones from the input method);
-- AREA: the prefecture (`4403`), or the province (`44`) for a province-level name, or
-  `-` when neither the name nor the record says where the subject is; and `*` (anywhere)
-  for every name.
+- CORE: the core itself; each one-character deletion of a core of three characters or
+  more, marked `_`; and `~` and the core's pinyin (homophones from the input method);
+- AREA: the prefecture (`4403`) or, for a province-level name, the province (`44`); the
+  province marked `*` (`44*`: anywhere in it); `-` when neither the name nor the record
+  says where the subject is; and `*` (anywhere) for every name.
 
-A row asks for its own variants in the areas that could score — its prefecture, its
-province and `-`; for a province-only row also every prefecture of the province; for a
-row without a region `*`. Each key is one term: one small query per row replaces a
-full-text similarity search, and `names.compare` decides on the few records it finds.
+A row asks for the cores that could score, in the areas that could: its prefecture,
+its province and `-`; for a province-only row `44*` and `-`; for a row without a region
+`*`. A core one longer than the record's is found as the record's deletion
+(`_华创科技`), one shorter as the record's core (the row's deletion `华创科`), one
+character replaced as a deletion both share — asked only for cores of
+`MIN_CORE_FOR_REPLACED` or more, as one character in four leaves 75. Each key is one
+term: one small query per row replaces a full-text similarity search, and
+`names.compare` decides on the few records it finds. Two edits (`华创科技` and
+`华创科技发展` score 80) are not looked for.
+
+A branch's name (`…公司南山分公司`) has its branch after the core (`4403|华创科技@南山分公司`):
+two names of different branches, or a branch and its company, never score
+(`names.BRANCH_CAP` is below `THRESHOLD`), so they share no key, and the company's many
+namesakes elsewhere do not crowd a branch out of the few records a row is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 
-from credit.screening.names import parse_name, region_codes
+from credit.screening.names import THRESHOLD, parse_name
 from credit.text import char_sounds
 
 __all__ = ["index_keys", "query_keys"]
 
-MIN_CORE_FOR_DELETIONS = 4
+MIN_CORE_FOR_DELETIONS = next(n for n in range(2, 100) if 100 * (1 - 1 / (2 * n - 1)) >= THRESHOLD)
+"""The shortest core one character longer than another that can still score `THRESHOLD`
+(3: `光光` and `华光光` score 80): a character added to `n − 1` leaves `100·(1 − 1/(2n − 1))`."""
+MIN_CORE_FOR_REPLACED = next(n for n in range(2, 100) if 100 * (1 - 1 / n) >= THRESHOLD)
+"""The shortest core in which one character replaced can still score `THRESHOLD` (5):
+one character in `n` leaves `100·(1 − 1/n)`, and only a whole homophone lifts it."""
 NO_AREA = "-"
 ANYWHERE = "*"
+WITHIN = "*"
 SEPARATOR = "|"
+LEFT_OUT = "_"
+SOUNDS = "~"
+BRANCH = "@"
+
+
+def _deletions(core: str) -> set[str]:
+    if len(core) < MIN_CORE_FOR_DELETIONS:
+        return set()
+    return {core[:at] + core[at + 1 :] for at in range(len(core))}
+
+
+def _sounds(core: str) -> set[str]:
+    sounds = "".join(char_sounds(core))
+    return {SOUNDS + sounds} if sounds != core else set()
 
 
 @lru_cache(maxsize=65_536)
-def _variants(core: str) -> frozenset[str]:
-    """The core, its one-character deletions (cores of 4+), and its pinyin."""
+def _indexed_cores(core: str) -> frozenset[str]:
+    """A record's core, its deletions (marked) and its pinyin."""
     if not core:
         return frozenset()
-    found = {core}
-    if len(core) >= MIN_CORE_FOR_DELETIONS:
-        found.update(core[:at] + core[at + 1 :] for at in range(len(core)))
-    sounds = "".join(char_sounds(core))
-    if sounds != core:
-        found.add("~" + sounds)
-    return frozenset(found)
+    return frozenset({core, *(LEFT_OUT + d for d in _deletions(core)), *_sounds(core)})
 
 
-def _area(code: str) -> str:
-    """A province-level code's province (`44`); any other code's prefecture (`4403`)."""
-    return code[:2] if code.endswith("0000") else code[:4]
+@lru_cache(maxsize=65_536)
+def _asked_cores(core: str) -> frozenset[str]:
+    """What a row's core asks: the same core, a record's deletion equal to it (the record's
+    core is one longer), its deletions as a record's core (one shorter), its deletions as a
+    record's deletion (one replaced) where that can score, and its pinyin."""
+    if not core:
+        return frozenset()
+    deletions = _deletions(core)
+    asked = {core, LEFT_OUT + core, *deletions, *_sounds(core)}
+    if len(core) >= MIN_CORE_FOR_REPLACED:
+        asked.update(LEFT_OUT + d for d in deletions)
+    return frozenset(asked)
 
 
-@cache
-def _prefectures() -> dict[str, frozenset[str]]:
-    """The prefecture areas of each province (`44` → `4401`, `4403`, …)."""
-    within: dict[str, set[str]] = {}
-    for code in region_codes():
-        if not code.endswith("0000"):
-            within.setdefault(code[:2], set()).add(_area(code))
-    return {province: frozenset(areas) for province, areas in within.items()}
+def _province_level(code: str) -> bool:
+    return code.endswith("0000")
 
 
-def _keys(areas: Iterable[str], variants: Iterable[str]) -> set[str]:
-    return {f"{area}{SEPARATOR}{variant}" for area in areas for variant in variants}
+def _keys(areas: Iterable[str], cores: Iterable[str], branch: str) -> set[str]:
+    after = f"{BRANCH}{branch}" if branch else ""
+    return {f"{area}{SEPARATOR}{core}{after}" for area in areas for core in cores}
 
 
 def index_keys(names: Iterable[str], region_code: str | None) -> list[str]:
@@ -76,23 +104,23 @@ def index_keys(names: Iterable[str], region_code: str | None) -> list[str]:
     for name in names:
         parts = parse_name(name)
         codes = parts.region_codes or ([region_code] if region_code else [])
-        areas = {_area(code) for code in codes} or {NO_AREA}
-        keys |= _keys({*areas, ANYWHERE}, _variants(parts.core))
+        areas = {ANYWHERE}
+        for code in codes:
+            areas |= {code[:2] if _province_level(code) else code[:4], code[:2] + WITHIN}
+        if not codes:
+            areas.add(NO_AREA)
+        keys |= _keys(areas, _indexed_cores(parts.core), parts.branch)
     return sorted(keys)
 
 
 def query_keys(name: str) -> list[str]:
-    """The keys a screened name looks up: its core's variants where a match could score."""
+    """The keys a screened name looks up: the cores that could score where they could."""
     parts = parse_name(name)
-    variants = _variants(parts.core)
+    cores = _asked_cores(parts.core)
     if not parts.region_codes:
-        return sorted(_keys({ANYWHERE}, variants))
+        return sorted(_keys({ANYWHERE}, cores, parts.branch))
     areas = {NO_AREA}
     for code in parts.region_codes:
         province = code[:2]
-        areas.add(province)
-        if code.endswith("0000"):
-            areas |= _prefectures().get(province, frozenset())
-        else:
-            areas.add(_area(code))
-    return sorted(_keys(areas, variants))
+        areas |= {province + WITHIN} if _province_level(code) else {province, code[:4]}
+    return sorted(_keys(areas, cores, parts.branch))

@@ -97,7 +97,7 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         "former_text": _short_tokens(" ".join(former)),
         "name_ngram": " ".join(text.name_bigrams(name)),
         "former_ngram": f" {NAME_SEPARATOR} ".join(" ".join(text.name_bigrams(n)) for n in former),
-        "similar_key": index_keys([name, *former], region_code)
+        "screen_key": index_keys([name, *former], region_code)
         if body["kind"] in SIMILAR_KINDS
         else [],
         "name_pinyin": " ".join(text.pinyin_syllables(name)),

@@ -110,7 +110,7 @@ def record_mappings(data_version: int = 0) -> dict[str, Any]:
         "decision_exact",
         "year",
         "month",
-        "similar_key",
+        "screen_key",
     )
     properties: dict[str, Any] = {name: _keyword() for name in keywords}
     properties |= {

@@ -200,7 +200,7 @@ def similar_names(keys: Sequence[str], day: date) -> Clause:
     One `terms` filter: the engine ranks the records it gets by how many keys they
     share (`candidates.rank_by_shared_keys`), not the cluster.
     """
-    return _bool(filter=[*published_on(day), _terms("similar_key", keys)])
+    return _bool(filter=[*published_on(day), _terms("screen_key", keys)])
 
 
 def case_search(plan: TextPlan, flt: CaseFilter, day: date) -> Clause:

@@ -269,7 +269,7 @@ def similar_names(
     rule = published_on(schema, day, as_terms=True)
     built: list[Query] = []
     for keys in key_lists:
-        shared = [(Occur.Should, Query.term_query(schema, "similar_key", key)) for key in keys]
+        shared = [(Occur.Should, Query.term_query(schema, "screen_key", key)) for key in keys]
         built.append(
             Query.boolean_query([(Occur.Must, rule), (Occur.Must, Query.boolean_query(shared))])
         )
