@@ -478,3 +478,23 @@ def test_hidden_worksheets_are_not_screened() -> None:
     book.save(out)
     table = read_upload(out.getvalue(), "list.xlsx")
     assert [r.entry.name for r in table.rows] == ["深圳市创明知识产权代理有限公司"]
+
+
+def test_a_formula_without_a_saved_result_is_named_not_dropped(tmp_path: Path) -> None:
+    # openpyxl, like many programs, writes formulas without their results
+    data = xlsx_bytes(
+        [
+            ["展商名称", "统一社会信用代码", "序号"],
+            ["甲公司", "", 1],
+            ['="乙"&"公司"', "", "=ROW()-1"],
+            ["丙公司", '=""&"91440300MA5F0A1B2N"', "=ROW()-1"],
+        ]
+    )
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(data)
+    for rows in (read_upload(data, "list.xlsx").rows, list(open_rows(path).rows)):
+        assert [(r.line, r.entry.name) for r in rows] == [(2, "甲公司"), (3, ""), (4, "丙公司")]
+        assert rows[0].entry.problem == ""
+        assert rows[1].entry.problem.startswith("名称单元格 A3 是公式，文件中没有保存它的计算结果")
+        assert rows[2].entry.problem.startswith("代码单元格 B4 是公式")
+        assert [r.cells[2] for r in rows] == ["1", "", ""]  # blank in the report

@@ -217,6 +217,14 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     invalid = screen(engine, "某个不在名单上的公司", wrong)
     assert invalid.verdict == "INVALID" and "校验位" in invalid.reason
     assert screen(engine, "", "12345").verdict == "INVALID"
+    unreadable = engine.run(
+        screen_rows(
+            engine.engine,
+            [Entry("1", SERIOUS["subject_name"], "", "名称单元格 A3 是公式")],
+            day=DAY,
+        )
+    )[0]
+    assert (unreadable.verdict, unreadable.reason) == ("INVALID", "无法核查：名称单元格 A3 是公式")
 
 
 def test_invalid_code_with_an_exact_name_is_screened_by_name(engine: BlockingEngine) -> None:

@@ -8,9 +8,10 @@ rows is read, each with its own header; rows of several sheets make one table wh
 first column 工作表 names the sheet. Row numbers are those of the file (blank rows and
 rows above the header counted). Uploads are limited to 10,000 rows and 5 MB; the CLI
 reads a file of any length as a stream (`open_rows`). Every cell is masked as it is read:
-a personal ID number (居民身份证号码) is never held whole (`credit.personal`). Every
-problem is an `InputProblem` with a Chinese message. Nothing read here is stored or
-logged.
+a personal ID number (居民身份证号码) is never held whole (`credit.personal`). A row whose
+name or code is a formula the file holds no result of is INVALID, the cell named
+(`unsaved.py`), not dropped as blank. Every problem is an `InputProblem` with a Chinese
+message. Nothing read here is stored or logged.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import IO, Any
 
 from credit.personal import is_masked_id_number, mask_id_numbers
 from credit.screening.matching import Entry
+from credit.screening.unsaved import unsaved_formula_cells
 from credit.text import normalize
 from credit.uscc import normalize_uscc
 
@@ -128,6 +130,9 @@ SHEET_HEADER = "工作表"
 MAX_TITLE_ROWS = 3
 """Title lines above a header (`2026 年某某展参展企业名单`) passed over at most."""
 """The first column of a table read from several worksheets: the sheet of each row."""
+UNSAVED = "\ue000"
+"""What a formula cell without a saved result reads as until its row is made
+(`unsaved.py`): never text a file holds (a private-use character)."""
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
@@ -401,7 +406,7 @@ def _header(
     _check_width(sheet.where("表头"), cells)
     if sheet.header_line:  # the row before was a title: `展会参展企业名单`
         sheet.title_rows += 1
-    sheet.header_line, sheet.headers = line, [cell.strip() for cell in cells]
+    sheet.header_line, sheet.headers = line, [cell.strip(" \t" + UNSAVED) for cell in cells]
     sheet.widest, sheet.problem = len(cells), None
     try:
         sheet.name_at, sheet.uscc_at = _columns(sheet.headers, name_column, uscc_column)
@@ -497,9 +502,13 @@ def _input_row(sheet: _Sheet, layout: _Layout, line: int, cells: list[str]) -> I
     """A row of `sheet` as the table holds it."""
     name = cells[sheet.name_at] if sheet.name_at is not None and sheet.name_at < len(cells) else ""
     code = cells[sheet.uscc_at] if sheet.uscc_at is not None and sheet.uscc_at < len(cells) else ""
+    problem = _unsaved_problem(sheet, line, name, code)
+    if UNSAVED in cells:  # such a cell is blank in the report
+        cells = ["" if cell == UNSAVED else cell for cell in cells]
+        name, code = ("" if cell == UNSAVED else cell for cell in (name, code))
     spots = layout.places.get(sheet.position)
     if spots is None:
-        return InputRow(line, tuple(cells), Entry(str(line), name, code))
+        return InputRow(line, tuple(cells), Entry(str(line), name, code, problem))
     if len(cells) > len(spots):
         raise InputProblem("文件在读取过程中被修改，请重新运行。")
     placed = [""] * (max(spots[: len(cells)], default=0) + 1)
@@ -507,7 +516,25 @@ def _input_row(sheet: _Sheet, layout: _Layout, line: int, cells: list[str]) -> I
     for spot, cell in zip(spots, cells, strict=False):
         placed[spot] = cell
     ref = f"「{sheet.title}」第{line}行"
-    return InputRow(line, tuple(placed), Entry(ref, name, code), sheet.title)
+    return InputRow(line, tuple(placed), Entry(ref, name, code, problem), sheet.title)
+
+
+def _unsaved_problem(sheet: _Sheet, line: int, name: str, code: str) -> str:
+    """Why the row cannot be screened when its name or code is a formula without a saved
+    result; "" when it can."""
+    from openpyxl.utils.cell import get_column_letter  # only XLSX rows hold `UNSAVED`
+
+    unsaved = [
+        f"{label}单元格 {get_column_letter(at + 1)}{line}"
+        for label, at, cell in (("名称", sheet.name_at, name), ("代码", sheet.uscc_at, code))
+        if at is not None and cell == UNSAVED
+    ]
+    if not unsaved:
+        return ""
+    return (
+        f"{'、'.join(unsaved)} 是公式，文件中没有保存它的计算结果（常见于程序生成的表格）："
+        "请用 Excel 或 WPS 打开文件、保存后重新核查"
+    )
 
 
 # --- the table read whole (uploads, pasted tables) -----------------------------------------------
@@ -609,27 +636,46 @@ def _unreadable_xlsx(error: Exception) -> InputProblem:
 
 def _xlsx_sheets(source: IO[bytes]) -> _Sheets:
     """Every worksheet, its rows as masked text (streamed: openpyxl's read-only mode);
-    titles are given when the book has more than one sheet."""
+    titles are given when the book has more than one sheet. A formula cell whose result
+    the file does not hold reads as `UNSAVED`."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(source, read_only=True, data_only=True)
+        archive = zipfile.ZipFile(source)
     except _XLSX_ERRORS as error:
         raise _unreadable_xlsx(error) from None
     try:
         worksheets = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
         for sheet in worksheets:
             title = _mask_cell(sheet.title) if len(worksheets) > 1 else ""
-            yield title, _worksheet_rows(sheet)
+            yield title, _worksheet_rows(sheet, _unsaved_in(archive, sheet))
     finally:
+        archive.close()
         book.close()
 
 
-def _worksheet_rows(sheet: Any) -> Iterator[list[str]]:
+def _unsaved_in(archive: zipfile.ZipFile, sheet: Any) -> set[tuple[int, int]]:
+    """The sheet's formula cells without a saved result (none found when openpyxl does
+    not say where the sheet's XML is)."""
+    path = getattr(sheet, "_worksheet_path", None)
+    if not isinstance(path, str):
+        return set()
+    try:
+        with archive.open(path) as xml:
+            return unsaved_formula_cells(xml)
+    except _XLSX_ERRORS as error:
+        raise _unreadable_xlsx(error) from None
+
+
+def _worksheet_rows(sheet: Any, unsaved: set[tuple[int, int]]) -> Iterator[list[str]]:
     """A worksheet's rows, every row from the first (blank ones too), as masked text."""
     try:
-        for values in sheet.iter_rows(values_only=True):
-            yield [_mask_cell(_cell_text(v)) for v in values]
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield [
+                UNSAVED if v is None and (line, at) in unsaved else _mask_cell(_cell_text(v))
+                for at, v in enumerate(values, start=1)
+            ]
     except _XLSX_ERRORS as error:
         raise _unreadable_xlsx(error) from None
 

@@ -70,11 +70,13 @@ _EXACT: frozenset[str] = frozenset({"USCC", "NAME", "FORMER_NAME"})
 
 @dataclass(frozen=True)
 class Entry:
-    """One row to screen: a reference (row number or the caller's), a name, a code."""
+    """One row to screen: a reference (row number or the caller's), a name, a code, and
+    why the row could not be read as it stands (it is then INVALID with that reason)."""
 
     ref: str
     name: str = ""
     uscc: str = ""
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,8 @@ class _Checked:
 
 def _check(entry: Entry) -> _Checked | RowResult:
     """The row's usable name and code, or INVALID with the reasons."""
+    if entry.problem:
+        return _invalid(entry, [entry.problem])
     name = entry.name.strip()
     key = normalize_name(name) if name else ""
     raw_code = entry.uscc.strip()
