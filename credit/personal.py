@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -23,16 +24,21 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _MASKED_ID = re.compile(r"\d{6}\*{8}[\dX]{4}")
 # `\d` is any decimal digit, full-width ones too (`１１０１…`); letters may follow a number
-# (`…1239abc`); the check character is read after NFKC (`joined_number`).
-# A number may be written in groups: one space (half or full width) or hyphen between them.
-_GAP = "[ \u3000-]?"
-_ID_IN_TEXT = re.compile(rf"(?<!\d)(?:\d{_GAP}){{17}}[\dXxＸｘ](?!\d)")
-_OLD_ID_IN_TEXT = re.compile(rf"(?<!\d)\d(?:{_GAP}\d){{14}}(?!{_GAP}\d)")
-_MOBILE_IN_TEXT = re.compile(rf"(?<!\d)[1１][3-9３-９]\d{_GAP}\d{{4}}{_GAP}\d{{4}}(?!\d)")
-_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}\d){{10,}}(?:{_GAP}[Xx])?")
-_ELEVEN_DIGITS = re.compile(rf"\d(?:{_GAP}\d){{10}}")
-_SEPARATORS = str.maketrans("", "", " \u3000-")
+# (`…1239abc`); the check character is read after NFKC (`joined_number`). A number may be
+# written in groups: one space or dash of any width between two (never a line break).
+_GAP = r"(?:[^\S\r\n]|[\-‐‑‒–—―－])"
+_GROUP = r"\d+[XxＸｘ]?"
+_RUN = re.compile(rf"(?<!\d)(?=\d(?:{_GAP}?\d){{10}}){_GROUP}(?:{_GAP}{_GROUP})*")
+"""Digits in groups, eleven or more, as long as they go: a number is looked for at each
+group."""
+_GROUPS = re.compile(_GROUP)
+_GAPS = re.compile(_GAP)
+_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{10,}}(?:{_GAP}?[Xx])?")
+_ELEVEN_DIGITS = re.compile(rf"\d(?:{_GAP}?\d){{10}}")
 _DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ \u3000]\d{4}-\d{2}-\d{2})*")
+_REGISTRATION_BEFORE = re.compile(r"注册(?:号码?|码)[：:]?\s*$")
+"""A 15-digit number named a registration number (工商注册号) is one, not an ID number."""
+_LONGEST = 18
 
 
 def id_check_character(first17: str) -> str:
@@ -43,7 +49,7 @@ def id_check_character(first17: str) -> str:
 
 def joined_number(number: str) -> str:
     """Half-width characters, the groups joined: `１１０１０５ １９９０…` → `110105199…`."""
-    return unicodedata.normalize("NFKC", number).translate(_SEPARATORS)
+    return _GAPS.sub("", unicodedata.normalize("NFKC", number))
 
 
 def id_number_check_ok(number: str) -> bool:
@@ -95,30 +101,78 @@ def is_masked_id_number(text: str) -> bool:
     return _MASKED_ID.fullmatch(text) is not None
 
 
+def looks_like_mobile(number: str) -> bool:
+    """A mainland mobile number: eleven digits, `1` then `3`–`9`."""
+    number = joined_number(number)
+    return len(number) == 11 and number.isdigit() and number[0] == "1" and number[1] in "3456789"
+
+
 def mask_mobile(number: str) -> str:
     """`13800138000` → `138****8000` (as written: `138 0013 8000` → `138****8000`)."""
-    number = number.translate(_SEPARATORS)
+    number = joined_number(number)
     return number[:3] + "****" + number[-4:]
 
 
 def mask_id_numbers(text: str) -> str:
     """Mask ID numbers (`looks_like_id_number`, `looks_like_old_id_number`) inside free
     text; everything else (mobile numbers too) is left as it is."""
-    if len(text) < 15:
+    if len(text) < 15 or not may_hold_personal_numbers(text):
         return text
-    text = _ID_IN_TEXT.sub(
-        lambda m: mask_id_number(m[0]) if looks_like_id_number(m[0]) else m[0], text
-    )
-    return _OLD_ID_IN_TEXT.sub(
-        lambda m: mask_id_number(m[0]) if looks_like_old_id_number(m[0]) else m[0], text
-    )
+    return _masked_numbers(text, _ID_NUMBERS)
 
 
 def mask_personal_data(text: str) -> str:
     """Mask valid ID numbers and mobile numbers inside free text."""
     if not may_hold_personal_numbers(text):
         return text
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m[0]), mask_id_numbers(text))
+    return _masked_numbers(text, _PERSONAL_NUMBERS)
+
+
+_Kind = tuple[int, Callable[[str], bool], Callable[[str], str]]
+"""A personal number: its length, how it is told, how it is masked."""
+_ID_NUMBERS: tuple[_Kind, ...] = (
+    (18, looks_like_id_number, mask_id_number),
+    (15, looks_like_old_id_number, mask_id_number),
+)
+_PERSONAL_NUMBERS = (*_ID_NUMBERS, (11, looks_like_mobile, mask_mobile))
+
+
+def _masked_numbers(text: str, kinds: tuple[_Kind, ...]) -> str:
+    """Every run of digit groups with the numbers of `kinds` in it masked; a number starts
+    and ends with a group (`序号 12 1101 0519 9003 0712 39` holds one)."""
+
+    def masked(run: re.Match[str]) -> str:
+        groups = list(_GROUPS.finditer(run[0]))
+        pieces: list[str] = []
+        done = first = 0
+        while first < len(groups):
+            registration = first == 0 and _REGISTRATION_BEFORE.search(text, 0, run.start())
+            found = _number_from(run[0], groups, first, kinds, bool(registration))
+            if found is None:
+                first += 1
+                continue
+            last, replacement = found
+            pieces += [run[0][done : groups[first].start()], replacement]
+            done, first = groups[last].end(), last + 1
+        return "".join([*pieces, run[0][done:]])
+
+    return _RUN.sub(masked, text)
+
+
+def _number_from(
+    run: str, groups: list[re.Match[str]], first: int, kinds: tuple[_Kind, ...], registration: bool
+) -> tuple[int, str] | None:
+    """The last group and the masked text of a personal number starting at group `first`."""
+    length = 0
+    for last in range(first, len(groups)):
+        length += len(groups[last][0])
+        if length > _LONGEST:
+            return None
+        written = run[groups[first].start() : groups[last].end()]
+        for size, told, mask in kinds:
+            if length == size and told(written) and not (size == 15 and registration):
+                return last, mask(written)
+    return None
 
 
 _IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})
@@ -157,5 +211,5 @@ def _redacted(match: re.Match[str]) -> str:
     run = match[0]
     if _DATES.fullmatch(run):
         return run
-    joined = run.translate(_SEPARATORS)
+    joined = _GAPS.sub("", run)
     return joined[:3] + "*" * (len(joined) - 7) + joined[-4:]

@@ -48,7 +48,7 @@ def reindex_tantivy(
     directory = layout.new_dir(data_dir)
     writer: TantivyWriter | None = None
     try:
-        writer = TantivyWriter(directory, TantivyWriter.REBUILD_HEAP_BYTES)
+        writer = TantivyWriter(directory, TantivyWriter.rebuild_heap_bytes())
         written = load(store, writer, builder, report)
         writer.close()
     except BaseException:

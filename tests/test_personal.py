@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from credit.personal import (
     id_number_check_ok,
     is_masked_id_number,
@@ -44,7 +46,7 @@ def test_full_width_numbers_and_numbers_followed_by_letters_are_masked() -> None
     masked = mask_personal_data(text)
     assert full_width not in masked and VALID_ID not in masked
     assert masked.count("110105********1239") == 2
-    assert "１３８００１３８０００" not in masked and "１３８****８０００" in masked
+    assert "１３８００１３８０００" not in masked and "138****8000" in masked  # half-width
 
 
 ID_ALSO_A_USCC = "110105199003070439"  # a real-looking ID that passes the USCC check too
@@ -106,3 +108,30 @@ def test_redact_digits_masks_grouped_runs_and_leaves_dates() -> None:
     redacted = redact_digits("证件 1101 0519 9003 0712 39 2025，电话 138-0013-8000")
     assert "0519" not in redacted and "0013" not in redacted
     assert redact_digits("期间 2025-03-10 2025-04-01") == "期间 2025-03-10 2025-04-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("张某，110105900307123 2019年被处罚", "张某，110105*****7123 2019年被处罚"),
+        ("110105900307123 13800138000", "110105*****7123 138****8000"),
+        ("序号 12 1101 0519 9003 0712 39", "序号 12 110105********1239"),  # after a number
+        ("编号 1234 110105 19900307 1239", "编号 1234 110105********1239"),
+        ("１３８－００１３－８０００", "138****8000"),  # full-width dashes
+        ("110105–19900307–1239", "110105********1239"),  # en dashes
+        ("110105\u00a019900307\u00a01239", "110105********1239"),  # no-break spaces
+        ("+86 138 0013 8000", "+86 138****8000"),
+    ],
+)
+def test_numbers_in_groups_are_found_wherever_they_start(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+    assert "0013" not in redact_digits(text) and "0307" not in redact_digits(text)
+
+
+def test_a_number_named_a_registration_number_is_not_taken_for_an_id() -> None:
+    assert looks_like_old_id_number("310115000123456")  # 00-01-23: a date, by chance
+    for text in ("注册号310115000123456", "工商注册号：310115000123456"):
+        assert mask_personal_data(text) == text
+    assert mask_personal_data("证号310115000123456") == "证号310115*****3456"
+    assert mask_personal_data("一行\n13800138000") == "一行\n138****8000"
+    assert mask_personal_data("1380013\n8000") == "1380013\n8000"  # never across lines

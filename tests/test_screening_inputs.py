@@ -498,3 +498,26 @@ def test_a_formula_without_a_saved_result_is_named_not_dropped(tmp_path: Path) -
         assert rows[1].entry.problem.startswith("名称单元格 A3 是公式，文件中没有保存它的计算结果")
         assert rows[2].entry.problem.startswith("代码单元格 B4 是公式")
         assert [r.cells[2] for r in rows] == ["1", "", ""]  # blank in the report
+
+
+def test_formulas_outside_the_name_and_code_columns_leave_a_row_blank() -> None:
+    data = xlsx_bytes(
+        [
+            ['="2026年"&"参展企业名单"'],  # a title written as a formula: passed over
+            ["序号", "展商名称", "统一社会信用代码"],
+            [1, "甲公司", ""],
+            ["=ROW()-2", "", ""],  # numbers prefilled below the list
+            ["=ROW()-2", "", ""],
+        ]
+    )
+    table = read_upload(data, "list.xlsx")
+    assert table.headers == ["序号", "展商名称", "统一社会信用代码"]
+    assert [(r.line, r.entry.name) for r in table.rows] == [(3, "甲公司")]
+    assert table.blank_rows == 2
+
+
+def test_too_many_formulas_without_results_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("credit.screening.unsaved.MAX_CELLS", 1)
+    data = xlsx_bytes([["展商名称"], ["=A1"], ["=A1"]])
+    with pytest.raises(InputProblem, match="公式单元格没有保存计算结果"):
+        read_upload(data, "list.xlsx")

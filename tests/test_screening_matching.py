@@ -217,14 +217,17 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     invalid = screen(engine, "某个不在名单上的公司", wrong)
     assert invalid.verdict == "INVALID" and "校验位" in invalid.reason
     assert screen(engine, "", "12345").verdict == "INVALID"
-    unreadable = engine.run(
-        screen_rows(
-            engine.engine,
-            [Entry("1", SERIOUS["subject_name"], "", "名称单元格 A3 是公式")],
-            day=DAY,
-        )
-    )[0]
-    assert (unreadable.verdict, unreadable.reason) == ("INVALID", "无法核查：名称单元格 A3 是公式")
+    problem = "名称单元格 A3 是公式，文件中没有保存它的计算结果"
+    unreadable = engine.run(screen_rows(engine.engine, [Entry("1", "", "", problem)], day=DAY))
+    assert (unreadable[0].verdict, unreadable[0].reason) == ("INVALID", f"无法核查：{problem}")
+
+
+def test_a_row_read_in_part_is_screened_on_the_part_read(engine: BlockingEngine) -> None:
+    problem = "名称单元格 A3 是公式，文件中没有保存它的计算结果"
+    entry = Entry("3", "", SERIOUS["uscc"], problem)
+    result = engine.run(screen_rows(engine.engine, [entry], day=DAY))[0]
+    assert (result.verdict, result.basis) == ("SERIOUS", "USCC")
+    assert result.messages == (problem,)
 
 
 def test_invalid_code_with_an_exact_name_is_screened_by_name(engine: BlockingEngine) -> None:

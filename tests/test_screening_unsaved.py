@@ -33,3 +33,11 @@ def test_a_cell_cut_between_pieces_is_read_whole(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(unsaved, "_PIECE", 97)
     monkeypatch.setattr(unsaved, "_CARRY", 64)
     assert unsaved_formula_cells(io.BytesIO(rows)) == {(n, 1) for n in range(1, 2_000)}
+
+
+def test_single_quoted_references_and_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert unsaved_formula_cells(io.BytesIO(b"<c r='B2'><f>1</f></c>")) == {(2, 2)}
+    monkeypatch.setattr(unsaved, "MAX_CELLS", 3)
+    many = b"".join(b'<c r="A%d"><f>1</f></c>' % n for n in range(1, 10))
+    with pytest.raises(unsaved.TooManyUnsaved):
+        unsaved_formula_cells(io.BytesIO(many))

@@ -596,3 +596,12 @@ def test_ipcredit_purge_uses_today(data_dir: Path, tmp_path: Path, run_cli: RunC
     assert run_cli("show", "Q-CURRENT", "--as-of", today.isoformat()).returncode == 0
     assert run_cli("reindex").returncode == 0  # every record again: past days answer again
     assert run_cli("show", "Q-EXPIRED", "--as-of", before).returncode == 0
+
+
+def test_a_rebuild_takes_at_most_a_third_of_the_memory_available(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mib = 1024 * 1024
+    for available, budget in ((24_000, 2_000), (3_000, 1_000), (300, 128)):
+        monkeypatch.setattr(tantivy_engine, "_available_memory", lambda a=available: a * mib)
+        assert TantivyWriter.rebuild_heap_bytes() == budget * mib

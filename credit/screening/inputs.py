@@ -31,7 +31,7 @@ from typing import IO, Any
 
 from credit.personal import is_masked_id_number, mask_id_numbers
 from credit.screening.matching import Entry
-from credit.screening.unsaved import unsaved_formula_cells
+from credit.screening.unsaved import MAX_CELLS, TooManyUnsaved, unsaved_formula_cells
 from credit.text import normalize
 from credit.uscc import normalize_uscc
 
@@ -132,7 +132,8 @@ MAX_TITLE_ROWS = 3
 """The first column of a table read from several worksheets: the sheet of each row."""
 UNSAVED = "\ue000"
 """What a formula cell without a saved result reads as until its row is made
-(`unsaved.py`): never text a file holds (a private-use character)."""
+(`unsaved.py`): a private-use character, which a cell that holds only it (text no
+list of names has) is taken for."""
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
@@ -349,8 +350,14 @@ class _Sheet:
         return f"工作表「{self.title}」{place}" if self.title else place
 
 
-def _is_blank(cells: Sequence[str]) -> bool:
-    return not any(cell.strip() for cell in cells)
+def _is_blank(cells: Sequence[str], sheet: _Sheet | None = None) -> bool:
+    """No text in any cell. A formula without a saved result (`UNSAVED`) counts only in
+    the name or code column of `sheet`'s data rows: such a row is INVALID, the cell named,
+    where a number column prefilled with `=ROW()-1` below the list is still blank."""
+    columns = (sheet.name_at, sheet.uscc_at) if sheet else ()
+    return not any(
+        (at in columns) if cell == UNSAVED else cell.strip() for at, cell in enumerate(cells)
+    )
 
 
 def _in_sheet(sheet: _Sheet, problem: InputProblem) -> InputProblem:
@@ -376,7 +383,7 @@ def _scan(
         if not sheet.header_line or (_below_a_title(sheet) and not _is_blank(cells)):
             if not _is_blank(cells):
                 _header(sheet, line, cells, name_column, uscc_column)
-        elif _is_blank(cells):
+        elif _is_blank(cells, sheet):
             sheet.blank_rows += 1
         else:
             _check_width(sheet.where(f"第 {line} 行"), cells)
@@ -406,7 +413,7 @@ def _header(
     _check_width(sheet.where("表头"), cells)
     if sheet.header_line:  # the row before was a title: `展会参展企业名单`
         sheet.title_rows += 1
-    sheet.header_line, sheet.headers = line, [cell.strip(" \t" + UNSAVED) for cell in cells]
+    sheet.header_line, sheet.headers = line, [cell.replace(UNSAVED, "").strip() for cell in cells]
     sheet.widest, sheet.problem = len(cells), None
     try:
         sheet.name_at, sheet.uscc_at = _columns(sheet.headers, name_column, uscc_column)
@@ -664,6 +671,11 @@ def _unsaved_in(archive: zipfile.ZipFile, sheet: Any) -> set[tuple[int, int]]:
     try:
         with archive.open(path) as xml:
             return unsaved_formula_cells(xml)
+    except TooManyUnsaved:
+        raise InputProblem(
+            f"工作表「{_mask_cell(sheet.title)}」有超过 {MAX_CELLS:,} 个公式单元格没有保存计算结果"
+            "（常见于程序生成的表格）：请用 Excel 或 WPS 打开文件、保存后重新核查。"
+        ) from None
     except _XLSX_ERRORS as error:
         raise _unreadable_xlsx(error) from None
 
@@ -879,7 +891,7 @@ def _streamed_rows(
         if sheet is None:
             continue
         for line, cells in enumerate(records, start=1):
-            if line > sheet.header_line and not _is_blank(cells):
+            if line > sheet.header_line and not _is_blank(cells, sheet):
                 yield _input_row(sheet, layout, line, cells)
 
 

@@ -71,7 +71,7 @@ _EXACT: frozenset[str] = frozenset({"USCC", "NAME", "FORMER_NAME"})
 @dataclass(frozen=True)
 class Entry:
     """One row to screen: a reference (row number or the caller's), a name, a code, and
-    why the row could not be read as it stands (it is then INVALID with that reason)."""
+    why part of the row could not be read (screened on the rest, or INVALID with it)."""
 
     ref: str
     name: str = ""
@@ -153,9 +153,8 @@ class _Checked:
 
 
 def _check(entry: Entry) -> _Checked | RowResult:
-    """The row's usable name and code, or INVALID with the reasons."""
-    if entry.problem:
-        return _invalid(entry, [entry.problem])
+    """The row's usable name and code, or INVALID with the reasons. A row that could not
+    be read whole (`Entry.problem`) is screened on what could, the problem a message."""
     name = entry.name.strip()
     key = normalize_name(name) if name else ""
     raw_code = entry.uscc.strip()
@@ -165,10 +164,12 @@ def _check(entry: Entry) -> _Checked | RowResult:
     name_usable = bool(key) and name_problem is None
     code_usable = bool(code) and code_problem is None
     if not name_usable and not code_usable:
+        if entry.problem:
+            return _invalid(entry, [entry.problem, *(p for p in (name_problem, code_problem) if p)])
         if not name and not code:
             return _invalid(entry, ["名称和统一社会信用代码均为空"])
         return _invalid(entry, [name_problem or "名称为空", code_problem or "统一社会信用代码为空"])
-    messages = tuple(m for m in (name_problem, code_problem) if m)
+    messages = tuple(m for m in (entry.problem, name_problem, code_problem) if m)
     usable_name = name if name_usable else ""
     return _Checked(entry, usable_name, key, code if code_usable else None, code_problem, messages)
 

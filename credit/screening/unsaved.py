@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import IO
 
-__all__ = ["unsaved_formula_cells"]
+__all__ = ["MAX_CELLS", "TooManyUnsaved", "unsaved_formula_cells"]
 
 _PIECE = 1 << 20
 _CARRY = 1 << 16
@@ -22,13 +22,20 @@ _CELL = re.compile(
     rb"\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
 """A formula cell with no value, or an empty one (what openpyxl writes: `<v />`)."""
-_REFERENCE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_REFERENCE = re.compile(rb"""\br=["']([A-Z]{1,3})([0-9]+)["']""")
+MAX_CELLS = 100_000
+"""Formula cells without a result read at most (a 5 MB upload could hold a million)."""
 _TEXT_RESULT = re.compile(rb'\bt="str"')
 """An empty value of a text formula is a saved result: the text "" (`=IF(…,"",…)`)."""
 
 
+class TooManyUnsaved(ValueError):
+    """More than `MAX_CELLS` formula cells without a result in one worksheet."""
+
+
 def unsaved_formula_cells(worksheet_xml: IO[bytes]) -> set[tuple[int, int]]:
-    """(row, column), both 1-based, of every formula cell without a saved value."""
+    """(row, column), both 1-based, of every formula cell without a saved value; raises
+    `TooManyUnsaved` beyond `MAX_CELLS`."""
     from openpyxl.utils.cell import column_index_from_string  # loaded with the workbook
 
     found: set[tuple[int, int]] = set()
@@ -36,6 +43,8 @@ def unsaved_formula_cells(worksheet_xml: IO[bytes]) -> set[tuple[int, int]]:
         if reference := _REFERENCE.search(attributes):
             column = column_index_from_string(reference[1].decode())
             found.add((int(reference[2]), column))
+            if len(found) > MAX_CELLS:
+                raise TooManyUnsaved(f"more than {MAX_CELLS} formula cells without a result")
     return found
 
 

@@ -502,9 +502,17 @@ class TantivyWriter:
     # for no faster commits (the worker pool and this process use the cores meanwhile).
     HEAP_BYTES = 128 * 1024 * 1024
     REBUILD_HEAP_BYTES = 2_000 * 1024 * 1024
-    """A rebuild's budget: 1,000,000 records in one segment (four with `HEAP_BYTES`), and a
-    search costs per segment — screening's 4,000 similar-name searches 0.40 against
-    0.75 s. Memory is taken as the records come: about 1.7 GB at 1,000,000."""
+    """A rebuild's budget at most: 1,000,000 records in one segment (four with `HEAP_BYTES`),
+    and a search costs per segment — screening's 4,000 similar-name searches 0.40 against
+    0.75 s. Memory is taken as the records come (about 1.7 GB at 1,000,000), and never
+    more than a third of what the machine has available (`rebuild_heap_bytes`)."""
+
+    @classmethod
+    def rebuild_heap_bytes(cls) -> int:
+        """`REBUILD_HEAP_BYTES`, or a third of the memory available when that is less (a
+        smaller machine gets more segments, not an out-of-memory kill); `HEAP_BYTES` at
+        least."""
+        return max(cls.HEAP_BYTES, min(cls.REBUILD_HEAP_BYTES, _available_memory() // 3))
 
     def __init__(self, directory: Path, heap_bytes: int = HEAP_BYTES) -> None:
         self.directory = directory
@@ -584,6 +592,19 @@ class TantivyWriter:
         for writer in (self._record_writer, self._case_writer):
             with contextlib.suppress(RuntimeError, ValueError):  # closed, or failed and consumed
                 writer.wait_merging_threads()
+
+
+def _available_memory() -> int:
+    """Bytes of memory available to a new allocation (Linux `MemAvailable`; free pages
+    elsewhere)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 Entry = tuple[str, str]
