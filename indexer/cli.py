@@ -471,6 +471,13 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     with _index_lock(settings.data_dir):
         store = Store(settings.store_path)
         try:
+            with _step(STORE_STEP, settings.data_dir):
+                masked = store.mask_personal_numbers()
+            if masked:
+                print(
+                    f"存储中 {masked} 处旧版本未遮盖的个人号码已遮盖"
+                    f" (personal numbers masked in {masked} stored rows)"
+                )
             with (
                 DocumentBuilder() as builder,
                 LineProgress("重建索引", store.count_records()) as bar,

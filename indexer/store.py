@@ -20,9 +20,13 @@ import orjson
 
 from credit.fields import timestamp_micros
 from credit.models import CreditRecord, TypicalCase, Withdrawal
+from credit.personal import mask_stored_body, may_hold_personal_numbers, redact_digits
 from indexer import bodies
 
 SCHEMA_VERSION = 1
+MASKING_VERSION = "2"
+"""The masking of personal numbers (`credit.personal`) the stored texts have had: 2 —
+numbers written in groups and 15-digit ID numbers, which older versions kept whole."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -173,10 +177,13 @@ class Store:
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.execute("PRAGMA cache_size=-65536")
         self.db.executescript(_SCHEMA + bodies.SCHEMA)
+        existing = self.db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone()
         self.db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?), ('data_version', '0')",
             (str(SCHEMA_VERSION),),
         )
+        if existing is None:  # nothing stored yet: what comes is masked as it is validated
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('masking', ?)", (MASKING_VERSION,))
         self._bodies = bodies.BodyCodec(self.db)
 
     def close(self) -> None:
@@ -387,6 +394,44 @@ class Store:
                     run_id,
                 ),
             )
+
+    def mask_personal_numbers(self) -> int:
+        """Mask what an older ipcredit stored whole (bodies, rejected lines), once per
+        `MASKING_VERSION`; the text replaced is overwritten in the file. Returns the rows
+        changed. The bodies keep their versions: the engine gets them from its rebuild."""
+        done = self.db.execute("SELECT value FROM meta WHERE key = 'masking'").fetchone()
+        if done is not None and done[0] == MASKING_VERSION:
+            return 0
+        self.db.execute("PRAGMA secure_delete = ON")
+        with self._transaction():
+            changed = self._mask_bodies("records", "record_id", packed=True)
+            changed += self._mask_bodies("cases", "case_id", packed=False)
+            rejects = self.db.execute("SELECT run_id, line_no, line FROM ingest_rejects")
+            fixed = [
+                (new, run, no) for run, no, line in rejects if (new := redact_digits(line)) != line
+            ]
+            self.db.executemany(
+                "UPDATE ingest_rejects SET line = ? WHERE run_id = ? AND line_no = ?", fixed
+            )
+            changed += len(fixed)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('masking', ?)", (MASKING_VERSION,))
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return changed
+
+    def _mask_bodies(self, table: str, key: str, *, packed: bool) -> int:
+        rows = self.db.execute(f"SELECT {key}, body FROM {table} WHERE body IS NOT NULL")
+        fixed: list[tuple[object, str]] = []
+        for ident, stored in rows:  # written after the last is read
+            text = self._bodies.unpack(stored) if packed else str(stored)
+            if not may_hold_personal_numbers(text):
+                continue
+            body = orjson.loads(text)
+            masked = mask_stored_body(body)
+            if masked != body:
+                new = orjson.dumps(masked).decode()
+                fixed.append((self._bodies.pack([new])[0] if packed else new, ident))
+        self.db.executemany(f"UPDATE {table} SET body = ? WHERE {key} = ?", fixed)
+        return len(fixed)
 
     def _transaction(self, on_rollback: Callable[[], object] | None = None) -> _Transaction:
         return _Transaction(self.db, on_rollback)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import orjson
@@ -58,3 +59,34 @@ def test_no_full_number_in_the_data_directory(
         assert number not in stored
         assert number not in reports
         assert number not in output
+
+
+def test_reindex_masks_what_an_older_version_stored_whole(
+    samples: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("index", samples / "records.jsonl").returncode in (0, 3)
+    store = sqlite3.connect(data_dir / "store.sqlite3")
+    record_id, packed = store.execute("SELECT record_id, body FROM records LIMIT 1").fetchone()
+    body = orjson.loads(packed)  # a small store keeps its bodies as text
+    body["reason"] = "当事人身份证号 110105 19900307 1239，电话 138-0013-8000。"
+    store.execute(
+        "UPDATE records SET body = ? WHERE record_id = ?", (orjson.dumps(body).decode(), record_id)
+    )
+    store.execute(
+        "INSERT INTO ingest_rejects VALUES (1, 99, 'id_number', '校验位错误',"
+        ' \'{"id_number": "110105 19900307 1238"}\')'
+    )
+    store.execute("DELETE FROM meta WHERE key = 'masking'")  # as an older version left it
+    store.commit()
+    store.close()
+
+    first = run_cli("reindex")
+    assert first.returncode == 0 and "个人号码已遮盖" in first.stdout
+    stored = all_bytes_under(data_dir)
+    for number in (b"19900307", b"0013-8000", b"0013"):
+        assert number not in stored
+    store = sqlite3.connect(data_dir / "store.sqlite3")
+    (kept,) = store.execute("SELECT body FROM records WHERE record_id = ?", (record_id,)).fetchone()
+    store.close()
+    assert orjson.loads(kept)["reason"] == "当事人身份证号 110105********1239，电话 138****8000。"
+    assert "个人号码已遮盖" not in run_cli("reindex").stdout  # once per masking version
