@@ -7,6 +7,7 @@ import gc
 import orjson
 import pytest
 
+from credit.search.documents import record_document
 from indexer.checking import Valid, check_line
 from indexer.documents import POOL_THRESHOLD, DocumentBuilder
 from indexer.store import BODY
@@ -49,3 +50,14 @@ def test_a_body_stored_before_every_form_was_masked_is_masked_when_indexed() -> 
     assert whole not in document["body"] and "110105********1239" in document["body"]
     assert "1101051990" not in document["reason_text"]
     assert document["uscc"] == RECORD["uscc"]
+
+
+def test_former_names_are_read_in_pinyin_each_apart() -> None:
+    line = {**RECORD, "subject_name": "济南泉达重工股份有限公司"}
+    line["former_names"] = ["济南泉达机械制造有限公司"]
+    valid = check_line(line)
+    assert isinstance(valid, Valid)
+    document = record_document(orjson.loads(str(valid.row[BODY])))
+    name, former = document["name_pinyin"].split(" | ")
+    assert name.startswith("ji nan quan da zhong gong") and "ji xie" in former
+    assert document["name_initials"].split(" | ")[1].startswith("j n q d j x")

@@ -8,7 +8,7 @@ open end is `OPEN_END`, so the publication rule is three range conditions.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -31,6 +31,12 @@ SIMILAR_KINDS = frozenset({"serious_list", "dishonest_act"})
 def _short_tokens(value: str) -> str:
     """Segmented names and authorities, cached: a register repeats them in many records."""
     return " ".join(text.segment_for_index(value))
+
+
+def _names_as(tokens: Callable[[str], list[str]], names: list[str]) -> str:
+    """The names' tokens (the name's, then each former name's), `NAME_SEPARATOR` between
+    two names: a phrase never runs from one name into the next."""
+    return f" {NAME_SEPARATOR} ".join(" ".join(tokens(name)) for name in names)
 
 
 def day_number(day: date) -> int:
@@ -100,8 +106,8 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         "screen_key": index_keys([name, *former], region_code)
         if body["kind"] in SIMILAR_KINDS
         else [],
-        "name_pinyin": " ".join(text.pinyin_syllables(name)),
-        "name_initials": " ".join(text.pinyin_initials(name)),
+        "name_pinyin": _names_as(text.pinyin_syllables, [name, *former]),
+        "name_initials": _names_as(text.pinyin_initials, [name, *former]),
         "reason_text": " ".join(text.segment_for_index(str(body["reason"]))),
         "authority_text": _short_tokens(str(body["authority"])),
         "decided_day": day_number(decided),
