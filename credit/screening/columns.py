@@ -1,0 +1,207 @@
+"""Which columns of a list hold the name and the code: by their headers, or chosen.
+
+Headers are matched in Chinese or English (名称, 企业名称, 展商名称, 统一社会信用代码,
+USCC …) after NFKC and without spaces or punctuation; a choice is a header text, a
+1-based number or a column letter. A table whose name column is unclear, or that has
+neither column, raises a problem saying so (a workbook's other sheets may still do).
+"""
+
+from __future__ import annotations
+
+import re
+
+from credit.screening.input_files import InputProblem
+from credit.text import normalize
+
+__all__ = [
+    "NAME_HEADERS",
+    "USCC_HEADERS",
+    "NameUnclear",
+    "NoColumns",
+    "find_columns",
+    "header_key",
+]
+
+
+NAME_HEADERS = (
+    "名称",
+    "企业名称",
+    "单位名称",
+    "展商名称",
+    "参展商名称",
+    "参展企业名称",
+    "参展单位名称",
+    "参展公司名称",
+    "公司名称",
+    "机构名称",
+    "组织名称",
+    "主体名称",
+    "企业全称",
+    "公司全称",
+    "单位全称",
+    "机构全称",
+    "展商全称",
+    "参展商全称",
+    "参展企业全称",
+    "参展单位全称",
+    "全称",
+    "参展单位",
+    "参展企业",
+    "参展公司",
+    "参展商",
+    "展商",
+    "企业",
+    "公司",
+    "单位",
+    "机构",
+    "name",
+    "companyname",
+    "company",
+    "companyfullname",
+    "enterprisename",
+    "enterprise",
+    "exhibitor",
+    "exhibitorname",
+    "exhibitorcompany",
+    "organization",
+    "organizationname",
+    "organisation",
+    "organisationname",
+    "entityname",
+    "corporatename",
+    "legalname",
+    "名字",
+    "姓名",
+)
+
+
+USCC_HEADERS = (
+    "统一社会信用代码",
+    "社会信用代码",
+    "信用代码",
+    "统一代码",
+    "uscc",
+    "creditcode",
+    "unifiedsocialcreditcode",
+    "socialcreditcode",
+)
+
+
+_NOT_NAME_HEADERS = frozenset(
+    {
+        *("序号", "编号", "行号", "no", "no.", "#", "number", "id"),
+        *("展位", "展位号", "摊位号", "展台号", "展馆", "展区", "booth", "boothno", "hall"),
+        *("备注", "说明", "remark", "remarks", "note", "notes"),
+        *("组织机构代码", "注册号", "工商注册号", "营业执照号", "纳税人识别号", "税号"),
+        *("电话", "联系电话", "手机", "手机号", "邮箱", "email", "phone", "tel"),
+    }
+)
+"""Headers of columns that never hold the name: beside a code column they may stay."""
+
+
+class NoColumns(InputProblem):
+    """A sheet where neither column is found: in a workbook, other sheets may still do."""
+
+
+class NameUnclear(InputProblem):
+    """A sheet with a code column whose name column the user has to choose: in a workbook,
+    other sheets may still have both."""
+
+
+def header_key(text: str) -> str:
+    return re.sub(r"[\s*:：()\-_/]", "", normalize(text))
+
+
+def _pick(
+    headers: list[str], known: tuple[str, ...], contains: tuple[str, ...], what: str
+) -> int | None:
+    """The one column whose header is known (in `known`'s order), or else the one whose
+    header holds a word of `contains` (not a short or English name); None when none."""
+    keys = [header_key(h) for h in headers]
+    for wanted in known:
+        found = [i for i, k in enumerate(keys) if k == wanted]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise _ambiguous(headers, found, what)
+    loose = [
+        i
+        for i, k in enumerate(keys)
+        if any(word in k for word in contains) and "简称" not in k and "英文" not in k
+    ]
+    if len(loose) == 1:
+        return loose[0]
+    if len(loose) > 1:
+        raise _ambiguous(headers, loose, what)
+    return None
+
+
+def _ambiguous(headers: list[str], found: list[int], what: str) -> InputProblem:
+    shown = "、".join(f"「{headers[i]}」" for i in found)
+    return InputProblem(f"有多列可能是{what}：{shown}，请指定使用哪一列。")
+
+
+def _letter_index(text: str) -> int | None:
+    if not re.fullmatch(r"[A-Za-z]{1,2}", text):
+        return None
+    index = 0
+    for char in text.upper():
+        index = index * 26 + ord(char) - ord("A") + 1
+    return index - 1
+
+
+def _chosen(headers: list[str], choice: str, what: str) -> int:
+    """The column the user chose: header text, 1-based number, or letter (A, B, …)."""
+    wanted = header_key(choice)
+    for index, header in enumerate(headers):
+        if header_key(header) == wanted:
+            return index
+    if choice.strip().isdigit() and 1 <= int(choice) <= len(headers):
+        return int(choice) - 1
+    letter = _letter_index(choice.strip())
+    if letter is not None and letter < len(headers):
+        return letter
+    shown = "、".join(f"「{h}」" for h in headers if h.strip()) or "（无表头）"
+    raise NoColumns(f"找不到指定的{what}「{choice}」。表头为：{shown}。")
+
+
+def find_columns(
+    headers: list[str], name_column: str | None, uscc_column: str | None
+) -> tuple[int | None, int | None]:
+    name_at = (
+        _chosen(headers, name_column, "名称列")
+        if name_column
+        else _pick(headers, NAME_HEADERS, ("名称", "全称"), "名称列")
+    )
+    uscc_at = (
+        _chosen(headers, uscc_column, "统一社会信用代码列")
+        if uscc_column
+        else _pick(headers, USCC_HEADERS, ("信用代码",), "统一社会信用代码列")
+    )
+    if name_at is None and uscc_at is None:
+        shown = "、".join(f"「{h}」" for h in headers if h.strip()) or "（空）"
+        raise NoColumns(
+            "找不到名称列或统一社会信用代码列：第一行应为表头，包含「企业名称」「单位名称」"
+            f"「展商名称」或「统一社会信用代码」等；当前第一行为 {shown}。也可以指定使用哪一列。"
+        )
+    if name_at is not None and name_at == uscc_at:
+        raise InputProblem("名称列与统一社会信用代码列不能是同一列。")
+    if name_at is None and uscc_at is not None:
+        _check_no_name_column(headers, uscc_at)
+    return name_at, uscc_at
+
+
+def _check_no_name_column(headers: list[str], uscc_at: int) -> None:
+    """Beside the code column, a column that may hold the names (any header but a row
+    number, booth, remark and the like): the user has to say which, or that none does."""
+    maybe = [
+        i
+        for i, header in enumerate(headers)
+        if i != uscc_at and header.strip() and header_key(header) not in _NOT_NAME_HEADERS
+    ]
+    if maybe:
+        shown = "、".join(f"「{headers[i]}」" for i in maybe)
+        raise NameUnclear(
+            f"找不到名称列：表头中没有「企业名称」「单位名称」「展商名称」等，{shown}可能是名称列，"
+            "请指定使用哪一列。若名单中没有名称，请只保留统一社会信用代码列。"
+        )
