@@ -39,6 +39,7 @@ _DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ \u3000]\d{4}-\d{2}-\d{2})*")
 _REGISTRATION_BEFORE = re.compile(r"注册(?:号码?|码)[：:]?\s*$")
 """A 15-digit number named a registration number (工商注册号) is one, not an ID number."""
 _LONGEST = 18
+_COUNTRY_CODE = re.compile(r"(?:00)?86(?=1)")
 
 
 def id_check_character(first17: str) -> str:
@@ -162,16 +163,20 @@ def _masked_numbers(text: str, kinds: tuple[_Kind, ...]) -> str:
 def _number_from(
     run: str, groups: list[re.Match[str]], first: int, kinds: tuple[_Kind, ...], registration: bool
 ) -> tuple[int, str] | None:
-    """The last group and the masked text of a personal number starting at group `first`."""
+    """The last group and the masked text of a personal number starting at group `first`
+    (a mobile number may follow the country code in its group: `8613800138000`)."""
     length = 0
+    code = _COUNTRY_CODE.match(groups[first][0])
     for last in range(first, len(groups)):
         length += len(groups[last][0])
-        if length > _LONGEST:
+        if length > _LONGEST + 4:
             return None
         written = run[groups[first].start() : groups[last].end()]
         for size, told, mask in kinds:
             if length == size and told(written) and not (size == 15 and registration):
                 return last, mask(written)
+            if code and size == 11 and length - code.end() == 11 and told(written[code.end() :]):
+                return last, written[: code.end()] + mask(written[code.end() :])
     return None
 
 

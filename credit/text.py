@@ -796,9 +796,8 @@ def with_region_levels(pieces: Sequence[str], initials: bool = False) -> list[tu
             if not levels:
                 continue
             region, after = done + rest[:size], rest[size:]
-            if after[0] in levels:  # typed with its level word
-                walk(region + after[:1], after[1:], regions + 1, inserted)
-                continue
+            if after[0] in levels:  # typed with its level word, or the name goes on with
+                walk(region + after[:1], after[1:], regions + 1, inserted)  # its initial
             for level in sorted(levels):
                 walk((*region, level), after, regions + 1, inserted + 1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from credit.personal import looks_like_id_number
+from credit.personal import looks_like_id_number, mask_personal_data
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -62,6 +62,8 @@ def refusal(code: str) -> str | None:
         )
     reason = problem.split(" (")[0]
     if code[:17].isdigit():  # perhaps an ID number mistyped: not repeated
+        return f"所输入的代码不是有效的统一社会信用代码：{reason}。请核对后重新输入。"
+    if mask_personal_data(code) != code:  # a 15-digit ID or a mobile number, say
         return f"所输入的代码不是有效的统一社会信用代码：{reason}。请核对后重新输入。"
     shown = code if len(code) <= LENGTH + 2 else code[:LENGTH] + "…"
     return f"“{shown}”不是有效的统一社会信用代码：{reason}。请核对后重新输入。"

@@ -46,7 +46,7 @@ class CaseParams(LinkedParams):
             publisher=short_text_or_none(params.get("publisher", "")),
             tag=short_text_or_none(params.get("tag", ""), limit=50),
             after=params.get("after") or None,
-            page=page_number(params.get("page", "1")),
+            page=page_number(params),
         )
 
     def case_filter(self) -> CaseFilter:

@@ -34,6 +34,18 @@ def query_text(params: QueryParams) -> str:
     return mask_personal_data(typed_query(params))
 
 
+PERSONAL_NUMBER = (
+    "查询中含有居民身份证号码或手机号码，已隐去：本站不按个人号码查询，请输入名称、"
+    "统一社会信用代码或决定书文号。"
+)
+
+
+def asks_by_personal_number(params: QueryParams) -> bool:
+    """Whether the `q` holds a personal ID or mobile number: every page and export that
+    searches refuses it (`PERSONAL_NUMBER`), so no one looks a person up by number."""
+    return query_text(params) != typed_query(params)
+
+
 FACET_TITLES = {
     "kind": "信息类型",
     "category": "类别",
@@ -151,8 +163,13 @@ def facet_label(name: str, value: str) -> str:
     return f"{value} 年" if name == "year" else value
 
 
-def page_number(text: str) -> int:
-    return min(int(text), MAX_PAGE_NUMBER) if text.isdigit() and int(text) > 0 else 1
+def page_number(params: QueryParams) -> int:
+    """The page shown (for the hits' numbers): 1 without a cursor (`after`), whatever
+    `page` says."""
+    text = params.get("page", "1")
+    if not params.get("after") or not text.isdigit() or int(text) < 1:
+        return 1
+    return min(int(text), MAX_PAGE_NUMBER)
 
 
 def year_or_none(text: str) -> str | None:

@@ -38,9 +38,9 @@ def service_of(request: Request) -> Service:
 
 def _here(request: Request) -> str:
     """This page's path and query (the text-size switch returns to it), any personal ID or
-    mobile number in the query masked."""
+    mobile number in either masked (`/entity/110105199003071239` is a path)."""
     items = [(key, mask_personal_data(value)) for key, value in request.query_params.multi_items()]
-    return request.url.path + (f"?{urlencode(items)}" if items else "")
+    return mask_personal_data(request.url.path) + (f"?{urlencode(items)}" if items else "")
 
 
 def render(

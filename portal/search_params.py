@@ -52,7 +52,7 @@ class SearchParams(LinkedParams):
             year=year_or_none(params.get("year", "")),
             sort="newest" if params.get("sort") == "newest" else "relevance",
             after=params.get("after") or None,
-            page=page_number(params.get("page", "1")),
+            page=page_number(params),
         )
 
     def record_filter(self) -> RecordFilter:

@@ -7,14 +7,9 @@ from starlette.responses import RedirectResponse, Response
 
 from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import FACET_NAMES, check_text, uscc_in_query
-from portal.params import PAGE_SIZE, typed_query
+from portal.params import PAGE_SIZE, PERSONAL_NUMBER, asks_by_personal_number
 from portal.rendering import render, service_of
 from portal.search_params import SORTS, SearchParams
-
-PERSONAL_NUMBER = (
-    "查询中含有居民身份证号码或手机号码，已隐去：本站不按个人号码查询，请输入名称、"
-    "统一社会信用代码或决定书文号。"
-)
 
 
 async def search(request: Request) -> Response:
@@ -26,7 +21,7 @@ async def search(request: Request) -> Response:
         "page": None,
         "notice": params.ignored(request.query_params),
     }
-    if params.q != typed_query(request.query_params):
+    if asks_by_personal_number(request.query_params):
         context["error"] = PERSONAL_NUMBER
         return render(request, "search.html", context, status_code=400)
     try:

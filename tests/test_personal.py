@@ -135,3 +135,12 @@ def test_a_number_named_a_registration_number_is_not_taken_for_an_id() -> None:
     assert mask_personal_data("证号310115000123456") == "证号310115*****3456"
     assert mask_personal_data("一行\n13800138000") == "一行\n138****8000"
     assert mask_personal_data("1380013\n8000") == "1380013\n8000"  # never across lines
+
+
+def test_a_mobile_number_after_the_country_code_is_masked() -> None:
+    for written, masked in (
+        ("联系电话 +8613800138000", "联系电话 +86138****8000"),
+        ("008613800138000", "0086138****8000"),
+    ):
+        assert mask_personal_data(written) == masked
+    assert mask_personal_data("861234567890123") == "861234567890123"

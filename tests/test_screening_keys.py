@@ -94,6 +94,7 @@ def test_query_areas() -> None:
         ("深圳市华创新科技有限公司", "深圳市华创科技有限公司", None),  # one added
         ("深圳市创科技有限公司", "深圳市华创科技有限公司", None),  # three of four
         ("東莞市（長安）精工模具有限公司", "东莞市长安精工模具有限公司", None),
+        ("深圳市华创科技有限公司广州市分公司", "深圳市华创科技有限公司广州分公司", None),
     ],
 )
 def test_similar_names_share_a_key(asked: str, published: str, region_code: str | None) -> None:

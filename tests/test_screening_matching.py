@@ -364,3 +364,8 @@ def test_compare_at_least_is_compare_cut_at_the_floor(
 def test_compare_uses_the_records_region_when_its_name_has_none() -> None:
     assert names.compare("深圳市华创科技有限公司", "华创科技有限公司", "440305").score == 99
     assert names.compare("广州市华创科技有限公司", "华创科技有限公司", "440305").score < 80
+
+
+def test_a_personal_id_number_in_the_code_column_is_named_so(engine: BlockingEngine) -> None:
+    result = screen(engine, "", "110105********1239")
+    assert result.verdict == "INVALID" and "居民身份证号码" in result.reason

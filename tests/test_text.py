@@ -344,3 +344,11 @@ def test_syllable_table_covers_every_default_reading() -> None:
     interjections = {"m", "n", "ng", "hm", "hng", "ê"}
     missing = {r for r in readings - interjections if split_pinyin(r) != [r]}
     assert not missing
+
+
+def test_initials_after_a_region_may_start_like_its_level_word() -> None:
+    # 昆明市鑫泰科技: the x of 鑫 is not 县 left in; both readings are tried
+    assert ("k", "m", "s", "x", "t", "k", "j") in text.with_region_levels(
+        list("kmxtkj"), initials=True
+    )
+    assert ("s", "z", "s", "c", "m") in text.with_region_levels(list("szcm"), initials=True)

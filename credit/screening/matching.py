@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Literal
 
 from credit import collector
+from credit.personal import is_masked_id_number
 from credit.screening import names
 from credit.search.candidates import Lookup
 from credit.search.engine import SearchEngine
@@ -160,6 +161,8 @@ def _check(entry: Entry) -> _Checked | RowResult:
     raw_code = entry.uscc.strip()
     code = normalize_uscc(raw_code) if raw_code else ""
     code_problem = uscc_problem(code) if code else None
+    if code_problem and is_masked_id_number(code):  # a personal ID number, masked as read
+        code_problem = "这是居民身份证号码（已隐去），不是统一社会信用代码"
     name_problem = _name_problem(name, key)
     name_usable = bool(key) and name_problem is None
     code_usable = bool(code) and code_problem is None

@@ -73,6 +73,8 @@ _QUALIFIERS = ("(特殊普通合伙)", "(普通合伙)", "(有限合伙)")
 _BRANCH_WORDS = "(?:分公司|分所|分店|分厂|办事处)"
 _BRANCH = re.compile(rf"^(.*(?:公司|事务所|\)|中心|研究院))(.{{0,12}}?{_BRANCH_WORDS})$")
 _BRANCH_ONLY = re.compile(rf"{_BRANCH_WORDS}$")
+_BRANCH_LEVEL = re.compile(rf"(?<=.)[省市区县](?={_BRANCH_WORDS}$)")
+"""A level word before the branch word: `广州市分公司` is the branch `广州分公司`."""
 _AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治[州区]$")
 _PROVINCE_SHORT = {"150000": "内蒙古", "450000": "广西", "540000": "西藏", "640000": "宁夏"}
 _PROVINCE_SHORT["650000"] = "新疆"
@@ -186,7 +188,7 @@ def parse_name(name: str) -> NameParts:
     key = _word_chars(text)
     branch = ""
     if match := _BRANCH.match(text):
-        text, branch = match[1], _word_chars(match[2])
+        text, branch = match[1], _BRANCH_LEVEL.sub("", _word_chars(match[2]))
     elif only := _BRANCH_ONLY.search(text):
         text, branch = text[: only.start()], only[0]
     qualifier = next((q for q in _QUALIFIERS if text.endswith(q)), "")

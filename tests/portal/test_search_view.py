@@ -166,3 +166,20 @@ async def test_deep_or_broken_cursor_is_a_clear_error(client: httpx.AsyncClient)
     response = await client.get("/search", params={"after": "not-a-cursor", "page": "2"})
     assert response.status_code == 400
     assert "翻页参数无效" in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/search/export.csv", "/search/export.jsonl", "/cases/export.csv"]
+)
+async def test_an_export_never_searches_by_a_personal_number(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    for query in ("110105199003071239", "13800138000", "联系 +8613800138000"):
+        response = await client.get(path, params={"q": query})
+        assert response.status_code == 400 and "本站不按个人号码查询" in response.text
+        assert "0013" not in response.text and "19900307" not in response.text
+
+
+async def test_a_page_number_without_a_cursor_is_the_first_page(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/search", params={"page": "2"})).text
+    assert "当前显示第 1–5 条" in page

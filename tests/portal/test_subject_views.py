@@ -80,3 +80,13 @@ async def test_unpublished_record_is_the_same_404_as_unknown(
     unknown = await client.get("/record/NEVER-EXISTED")
     assert response.status_code == unknown.status_code == 404
     assert response.text == unknown.text.replace("/record/NEVER-EXISTED", f"/record/{record_id}")
+
+
+async def test_a_personal_number_as_an_entity_path_is_never_repeated(
+    client: httpx.AsyncClient,
+) -> None:
+    for path in ("110105199003071239", "110105900307123", "13800138000", "110105 19900307 1239"):
+        response = await client.get(f"/entity/{path}")
+        assert response.status_code == 400
+        for piece in ("19900307", "900307123", "0013800"):
+            assert piece not in response.text, path
