@@ -169,7 +169,7 @@ def _number_from(
     code = _COUNTRY_CODE.match(groups[first][0])
     for last in range(first, len(groups)):
         length += len(groups[last][0])
-        if length > _LONGEST + 4:
+        if length > _LONGEST:  # a mobile number after 0086 is 15 long
             return None
         written = run[groups[first].start() : groups[last].end()]
         for size, told, mask in kinds:
