@@ -39,6 +39,7 @@ _DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ \u3000]\d{4}-\d{2}-\d{2})*")
 _REGISTRATION_BEFORE = re.compile(r"注册(?:号码?|码)[：:]?\s*$")
 """A 15-digit number named a registration number (工商注册号) is one, not an ID number."""
 _LONGEST = 18
+_MASKED_NUMBER = re.compile(r"\d{3,6}\*{4,9}\d{3,4}[Xx]?")
 _COUNTRY_CODE = re.compile(r"(?:00)?86(?=1)")
 
 
@@ -166,7 +167,7 @@ def _number_from(
     """The last group and the masked text of a personal number starting at group `first`
     (a mobile number may follow the country code in its group: `8613800138000`)."""
     length = 0
-    code = _COUNTRY_CODE.match(groups[first][0])
+    code = _COUNTRY_CODE.match(unicodedata.normalize("NFKC", groups[first][0]))  # 1:1 for digits
     for last in range(first, len(groups)):
         length += len(groups[last][0])
         if length > _LONGEST:  # a mobile number after 0086 is 15 long
@@ -181,6 +182,12 @@ def _number_from(
 
 
 _IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})
+
+
+def holds_personal_number(text: str) -> bool:
+    """Whether `text` holds a personal ID or mobile number, whole or masked
+    (`110105********1239`, `138****8000`): a query that asks by one."""
+    return _MASKED_NUMBER.search(text) is not None or mask_personal_data(text) != text
 
 
 def may_hold_personal_numbers(text: str) -> bool:

@@ -471,13 +471,7 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     with _index_lock(settings.data_dir):
         store = Store(settings.store_path)
         try:
-            with _step(STORE_STEP, settings.data_dir):
-                masked = store.mask_personal_numbers()
-            if masked:
-                print(
-                    f"存储中 {masked} 处旧版本未遮盖的个人号码已遮盖"
-                    f" (personal numbers masked in {masked} stored rows)"
-                )
+            _mask_store(store, settings.data_dir)
             with (
                 DocumentBuilder() as builder,
                 LineProgress("重建索引", store.count_records()) as bar,
@@ -496,6 +490,25 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
             store.close()
     print(f"索引已重建：{written} 条记录，数据版本 {version} (engine rebuilt from the store)")
     return EXIT_OK
+
+
+def _mask_store(store: Store, data_dir: Path) -> None:
+    """The store's one-time masking (`Store.mask_personal_numbers`), before a rebuild."""
+    try:
+        with _step(STORE_STEP, data_dir):
+            masked = store.mask_personal_numbers()
+    except WriteFailed as failed:
+        raise Failed(
+            f"{failed.headline()}存储中旧版本未遮盖的个人号码没有全部遮盖（重写存储文件需要"
+            f"与存储同样大的空闲空间），索引没有重建，正在服务的搜索索引与运行前相同。"
+            f"{failed.advice('ipcredit reindex')}"
+            " (disk full: masking unfinished, nothing rebuilt)。"
+        ) from None
+    if masked:
+        print(
+            f"存储中 {masked} 条记录或拒收行里旧版本未遮盖的个人号码已遮盖"
+            f" (personal numbers masked in {masked} stored rows)"
+        )
 
 
 def run_purge(args: argparse.Namespace, settings: Settings) -> int:

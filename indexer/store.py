@@ -397,12 +397,13 @@ class Store:
 
     def mask_personal_numbers(self) -> int:
         """Mask what an older ipcredit stored whole (bodies, rejected lines), once per
-        `MASKING_VERSION`; the text replaced is overwritten in the file. Returns the rows
-        changed. The bodies keep their versions: the engine gets them from its rebuild."""
+        `MASKING_VERSION`, then rewrite the file (VACUUM: older versions left stale copies
+        of bodies in free pages) and checkpoint it. Returns the rows changed. The bodies
+        keep their versions: the engine gets them from its rebuild. Needs free space for
+        a copy of the store while it runs."""
         done = self.db.execute("SELECT value FROM meta WHERE key = 'masking'").fetchone()
         if done is not None and done[0] == MASKING_VERSION:
             return 0
-        self.db.execute("PRAGMA secure_delete = ON")
         with self._transaction():
             changed = self._mask_bodies("records", "record_id", packed=True)
             changed += self._mask_bodies("cases", "case_id", packed=False)
@@ -414,7 +415,8 @@ class Store:
                 "UPDATE ingest_rejects SET line = ? WHERE run_id = ? AND line_no = ?", fixed
             )
             changed += len(fixed)
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('masking', ?)", (MASKING_VERSION,))
+        self.db.execute("VACUUM")  # marked done only once the file holds no stale copy
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('masking', ?)", (MASKING_VERSION,))
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return changed
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from credit import clock
 from credit import vocabulary as vocab
+from credit.personal import mask_personal_data
 from credit.search.query import CaseQuery, RecordFilter, SearchQuery
 from portal.case_params import CaseParams
 from portal.rendering import PUBLIC_CACHE, service_of
@@ -103,7 +104,7 @@ def _feed(request: Request, name: str, title: str, day: date) -> ET.Element:
     _text(feed, "title", title)
     _text(feed, "updated", datetime.combine(day, time(), clock.SHANGHAI).isoformat())
     _text(feed, "subtitle", f"截至 {day.isoformat()} 处于公示期内的信息")
-    self_link = str(request.url)
+    self_link = mask_personal_data(str(request.url))  # the query may hold anything
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_link)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=_absolute(request, "/"))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")

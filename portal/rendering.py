@@ -38,9 +38,13 @@ def service_of(request: Request) -> Service:
 
 def _here(request: Request) -> str:
     """This page's path and query (the text-size switch returns to it), any personal ID or
-    mobile number in either masked (`/entity/110105199003071239` is a path)."""
+    mobile number in the query, or in the code of an `/entity/…` path, masked (a record
+    id may hold eleven digits and stays as it is)."""
     items = [(key, mask_personal_data(value)) for key, value in request.query_params.multi_items()]
-    return mask_personal_data(request.url.path) + (f"?{urlencode(items)}" if items else "")
+    path = request.url.path
+    if path.startswith("/entity/"):
+        path = mask_personal_data(path)
+    return path + (f"?{urlencode(items)}" if items else "")
 
 
 def render(

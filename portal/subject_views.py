@@ -17,7 +17,7 @@ GROUPS = ("serious_list", "dishonest_act", "good_credit")
 async def entity(request: Request) -> Response:
     """The same page whether the subject was never listed or nothing is published any more."""
     code = uscc_codes.normalize_uscc(request.path_params["uscc"])
-    message = uscc_codes.refusal(code[:40])  # never quotes a personal number
+    message = uscc_codes.refusal(code)  # never quotes a personal number
     if message:
         return render(request, "error.html", {"status": 400, "message": message}, status_code=400)
     service = service_of(request)

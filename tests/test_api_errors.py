@@ -134,6 +134,16 @@ async def test_query_text_limit(client: httpx.AsyncClient, field: str) -> None:
     assert only_code(await gql(client, query, {"q": "专" * 101})) == "QUERY_TOO_LONG"
 
 
+@pytest.mark.parametrize("field", ["searchRecords", "searchCases"])
+async def test_nothing_searches_by_a_personal_number(client: httpx.AsyncClient, field: str) -> None:
+    query = f"query ($q: String!) {{ {field}(query: $q) {{ totalCount }} }}"
+    for number in ("张三 110105199003071239", "138****8000", "110105********1239"):
+        refused = await gql(client, query, {"q": number})
+        assert only_code(refused) == "BAD_USER_INPUT"
+        assert "不按个人号码查询" in refused["errors"][0]["message"]
+        assert "1239" not in refused["errors"][0]["message"]
+
+
 async def test_the_full_introspection_query_is_within_the_limits(
     client: httpx.AsyncClient,
 ) -> None:

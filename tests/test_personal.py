@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from credit.personal import (
+    holds_personal_number,
     id_number_check_ok,
     is_masked_id_number,
     looks_like_id_number,
@@ -144,3 +145,12 @@ def test_a_mobile_number_after_the_country_code_is_masked() -> None:
     ):
         assert mask_personal_data(written) == masked
     assert mask_personal_data("861234567890123") == "861234567890123"
+
+
+def test_a_full_width_country_code_and_a_masked_number_in_a_query() -> None:
+    assert mask_personal_data("+86１３８００１３８０００") == "+86138****8000"
+    assert mask_personal_data("８６１３８００１３８０００") == "８６138****8000"
+    for query in ("138****8000", "110105********1239", "张三 13800138000"):
+        assert holds_personal_number(query)
+    for query in ("深圳市创明", "国知发〔2025〕13号", "91440300MA5F0A1B2N"):
+        assert not holds_personal_number(query)

@@ -66,12 +66,16 @@ def test_reindex_masks_what_an_older_version_stored_whole(
 ) -> None:
     assert run_cli("index", samples / "records.jsonl").returncode in (0, 3)
     store = sqlite3.connect(data_dir / "store.sqlite3")
+    store.execute("PRAGMA secure_delete = OFF")  # as SQLite leaves freed text by default
     record_id, packed = store.execute("SELECT record_id, body FROM records LIMIT 1").fetchone()
     body = orjson.loads(packed)  # a small store keeps its bodies as text
-    body["reason"] = "当事人身份证号 110105 19900307 1239，电话 138-0013-8000。"
-    store.execute(
-        "UPDATE records SET body = ? WHERE record_id = ?", (orjson.dumps(body).decode(), record_id)
-    )
+    for version in range(3):  # earlier versions of the body linger in free pages
+        body["reason"] = f"当事人身份证号 110105 19900307 1239，电话 138-0013-8000（{version}）。"
+        store.execute(
+            "UPDATE records SET body = ? WHERE record_id = ?",
+            (orjson.dumps(body).decode(), record_id),
+        )
+        store.commit()
     store.execute(
         "INSERT INTO ingest_rejects VALUES (1, 99, 'id_number', '校验位错误',"
         ' \'{"id_number": "110105 19900307 1238"}\')'
@@ -88,5 +92,7 @@ def test_reindex_masks_what_an_older_version_stored_whole(
     store = sqlite3.connect(data_dir / "store.sqlite3")
     (kept,) = store.execute("SELECT body FROM records WHERE record_id = ?", (record_id,)).fetchone()
     store.close()
-    assert orjson.loads(kept)["reason"] == "当事人身份证号 110105********1239，电话 138****8000。"
+    assert (
+        orjson.loads(kept)["reason"] == "当事人身份证号 110105********1239，电话 138****8000（2）。"
+    )
     assert "个人号码已遮盖" not in run_cli("reindex").stdout  # once per masking version

@@ -115,21 +115,24 @@ def test_names_that_cannot_score_share_no_key(asked: str, published: str) -> Non
     assert not _found(asked, published)
 
 
+def test_branches_of_two_level_words_are_two_branches() -> None:
+    jilin = "中国人寿保险股份有限公司吉林{}分公司"
+    assert names.compare(jilin.format("省"), jilin.format("市")).score < names.THRESHOLD
+    assert names.compare(jilin.format("省"), jilin.format("")).score >= names.THRESHOLD
+
+
 _CHARS = "华化创闯刨科技电子明光贸易精工"  # homophone pairs among them: 华化, 创闯
 _REGIONS = ("", "深圳市", "深圳市南山区", "广东省", "广州市", "东莞市")
 _FORMS = ("有限公司", "有限责任公司", "股份有限公司", "")
-_BRANCHES = ("", "南山分公司")
+_BRANCHES = ("", "南山分公司", "南山区分公司", "南山县分公司")
 
 
 @st.composite
 def _name(draw: st.DrawFn, core: str | None = None) -> str:
     core = core or draw(st.text(alphabet=_CHARS, min_size=2, max_size=7))
-    return (
-        draw(st.sampled_from(_REGIONS))
-        + core
-        + draw(st.sampled_from(_FORMS))
-        + (draw(st.sampled_from(_BRANCHES)))
-    )
+    form = draw(st.sampled_from(_FORMS))
+    branch = draw(st.sampled_from(_BRANCHES)) if form else ""  # a branch follows a form
+    return draw(st.sampled_from(_REGIONS)) + core + form + branch
 
 
 @st.composite

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -111,3 +112,24 @@ def test_changes_since_a_version_in_id_order(tmp_path: Path) -> None:
         assert [rid for rid, _ in store.record_changes_since(first)] == ["R-1", "R-2"]
     finally:
         store.close()
+
+
+def test_masking_an_older_store_leaves_no_stale_copy_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    Store(path).db.execute("DELETE FROM meta WHERE key = 'masking'")  # as older versions left it
+    older = sqlite3.connect(path)
+    older.execute("PRAGMA secure_delete = OFF")  # SQLite's default: freed text stays put
+    for n in range(50):
+        body = {"record_id": f"R{n}", "reason": "身份证 110105 19900307 1239 " + "说明" * 150}
+        older.execute(
+            "INSERT INTO records VALUES (?, 1, 0, 'dishonest_act', NULL, NULL, NULL, NULL, ?, 1)",
+            (f"R{n}", orjson.dumps(body).decode()),
+        )
+    older.commit()
+    older.close()
+    store = Store(path)
+    assert store.mask_personal_numbers() == 50
+    assert store.mask_personal_numbers() == 0  # once
+    store.close()
+    files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert b"19900307" not in files and b"110105********1239" in files

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from credit.screening.names import THRESHOLD, parse_name
+from credit.screening.names import THRESHOLD, branch_key, parse_name
 from credit.text import char_sounds
 
 __all__ = ["index_keys", "query_keys"]
@@ -90,7 +90,7 @@ def _province_level(code: str) -> bool:
 
 
 def _keys(areas: Iterable[str], cores: Iterable[str], branch: str) -> set[str]:
-    after = f"{BRANCH}{branch}" if branch else ""
+    after = f"{BRANCH}{branch_key(branch)}" if branch else ""
     return {f"{area}{SEPARATOR}{core}{after}" for area in areas for core in cores}
 
 

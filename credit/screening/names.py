@@ -25,10 +25,12 @@ __all__ = [
     "THRESHOLD",
     "NameParts",
     "Similarity",
+    "branch_key",
     "compare",
     "compare_at_least",
     "parse_name",
     "region_codes",
+    "same_branch",
 ]
 
 THRESHOLD = 80.0
@@ -74,7 +76,8 @@ _BRANCH_WORDS = "(?:分公司|分所|分店|分厂|办事处)"
 _BRANCH = re.compile(rf"^(.*(?:公司|事务所|\)|中心|研究院))(.{{0,12}}?{_BRANCH_WORDS})$")
 _BRANCH_ONLY = re.compile(rf"{_BRANCH_WORDS}$")
 _BRANCH_LEVEL = re.compile(rf"(?<=.)[省市区县](?={_BRANCH_WORDS}$)")
-"""A level word before the branch word: `广州市分公司` is the branch `广州分公司`."""
+"""A level word before the branch word: `广州市分公司` is the branch `广州分公司`, but
+`吉林省分公司` is not `吉林市分公司` (`same_branch`)."""
 _AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治[州区]$")
 _PROVINCE_SHORT = {"150000": "内蒙古", "450000": "广西", "540000": "西藏", "640000": "宁夏"}
 _PROVINCE_SHORT["650000"] = "新疆"
@@ -188,7 +191,7 @@ def parse_name(name: str) -> NameParts:
     key = _word_chars(text)
     branch = ""
     if match := _BRANCH.match(text):
-        text, branch = match[1], _BRANCH_LEVEL.sub("", _word_chars(match[2]))
+        text, branch = match[1], _word_chars(match[2])
     elif only := _BRANCH_ONLY.search(text):
         text, branch = text[: only.start()], only[0]
     qualifier = next((q for q in _QUALIFIERS if text.endswith(q)), "")
@@ -291,13 +294,27 @@ def _deductions(
             notes.append(f"缺少组织形式「{a.form or b.form}」")
     penalty += _region_penalty(a, b, b_codes, notes)
     cap = 100.0
-    if a.branch != b.branch:
+    if not same_branch(a.branch, b.branch):
         cap = BRANCH_CAP
         if a.branch and b.branch:
             notes.append(f"不同分支机构：「{a.branch}」与「{b.branch}」")
         else:
             notes.append("分公司与总公司不是同一主体")
     return penalty, cap, notes
+
+
+def branch_key(branch: str) -> str:
+    """A branch without the level word before its branch word (`广州市分公司` → `广州分公司`):
+    what two names of the same branch share, however the place was written."""
+    return _BRANCH_LEVEL.sub("", branch)
+
+
+def same_branch(first: str, second: str) -> bool:
+    """The same branch (or both none): written alike, or alike but for the level word one of
+    them leaves out (`广州市分公司`, `广州分公司`) — not two different level words."""
+    if first == second:
+        return True
+    return branch_key(first) == second or first == branch_key(second)
 
 
 def _region_penalty(a: NameParts, b: NameParts, b_codes: frozenset[str], notes: list[str]) -> float:

@@ -39,6 +39,13 @@ class BadUserInput(SearchError):
     code = "BAD_USER_INPUT"
 
 
+class PersonalNumberQuery(SearchError):
+    """A query holding a personal ID or mobile number, whole or masked: nothing searches
+    by one (the number is never repeated in the message)."""
+
+    code = "BAD_USER_INPUT"
+
+
 class QueryTooComplex(SearchError):
     """A GraphQL document over the depth, token or alias limits."""
 

@@ -11,7 +11,14 @@ from typing import Any, Literal
 import orjson
 
 from credit import uscc as uscc_codes
-from credit.search.errors import BadCursor, InvalidUscc, PagingTooDeep, QueryTooLong
+from credit.personal import holds_personal_number
+from credit.search.errors import (
+    BadCursor,
+    InvalidUscc,
+    PagingTooDeep,
+    PersonalNumberQuery,
+    QueryTooLong,
+)
 
 MAX_QUERY_CHARS = 100
 MAX_PAGE_SIZE = 100  # what the public asks for at once (pages, the API's `first`)
@@ -139,11 +146,23 @@ class Candidate:
     score: float = 1.0
 
 
+PERSONAL_NUMBER = (
+    "查询中含有居民身份证号码或手机号码：本站不按个人号码查询，请输入名称、"
+    "统一社会信用代码或决定书文号。"
+)
+
+
 def check_text(text: str) -> str:
-    """The query text stripped; refused when longer than 100 characters."""
+    """The query text stripped; refused when longer than 100 characters, or when it holds
+    a personal ID or mobile number, whole or masked (no one looks a person up by one)."""
     text = text.strip()
     if len(text) > MAX_QUERY_CHARS:
         raise QueryTooLong(f"查询内容过长：最多 {MAX_QUERY_CHARS} 个字符，当前 {len(text)} 个。")
+    if holds_personal_number(text):
+        code = uscc_codes.normalize_uscc(text)
+        if uscc_codes.looks_like_uscc(code) and (refused := uscc_codes.refusal(code)):
+            raise InvalidUscc(refused)  # an ID number typed for a code: says which it is
+        raise PersonalNumberQuery(PERSONAL_NUMBER)
     return text
 
 

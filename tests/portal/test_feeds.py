@@ -107,3 +107,8 @@ async def test_cases_feed(http: httpx.AsyncClient) -> None:
     fair = await http.get("/feeds/cases.atom", params={"case_type": "fair_infringement"})
     assert entry_ids(fair.content) == ["K-1"]
     assert re.search(rb"<link[^>]+rel=\"self\"", response.content)
+
+
+async def test_the_self_link_never_repeats_a_personal_number(http: httpx.AsyncClient) -> None:
+    response = await http.get("/feeds/records.atom", params={"note": "110105199003071239"})
+    assert response.status_code == 200 and "19900307" not in response.text

@@ -183,3 +183,8 @@ async def test_an_export_never_searches_by_a_personal_number(
 async def test_a_page_number_without_a_cursor_is_the_first_page(client: httpx.AsyncClient) -> None:
     page = (await client.get("/search", params={"page": "2"})).text
     assert "当前显示第 1–5 条" in page
+
+
+async def test_a_masked_number_typed_as_a_query_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.get("/search", params={"q": "138****8000"})
+    assert response.status_code == 400 and "不按个人号码查询" in response.text
