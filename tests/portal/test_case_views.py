@@ -15,15 +15,6 @@ from tests.apps import client_for, indexed_app
 from tests.test_models import CASE
 
 
-async def test_a_personal_id_number_typed_as_a_query_is_masked_and_refused(
-    client: httpx.AsyncClient,
-) -> None:
-    for query in ("张三 110105199003071239", "110105900307123"):
-        response = await client.get("/cases", params={"q": query})
-        assert response.status_code == 400 and "本站不按个人号码查询" in response.text
-        assert "11010519900307" not in response.text and "900307" not in response.text
-
-
 async def test_an_unknown_case_type_is_named_as_ignored(client: httpx.AsyncClient) -> None:
     page = (await client.get("/cases", params={"case_type": "nonsense"})).text
     assert "无法识别的筛选条件已忽略：案例类型。" in page
