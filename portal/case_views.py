@@ -15,7 +15,7 @@ from credit.search.engine import Body, SearchEngine
 from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import CaseFilter, CaseQuery, check_text
 from portal.case_params import CaseParams
-from portal.params import PAGE_SIZE, PERSONAL_NUMBER, asks_by_personal_number
+from portal.params import PAGE_SIZE
 from portal.rendering import render, service_of
 
 CASE_FACETS = {
@@ -36,9 +36,6 @@ async def cases(request: Request) -> Response:
         "page": None,
         "notice": params.ignored(request.query_params),
     }
-    if asks_by_personal_number(request.query_params):
-        context["error"] = PERSONAL_NUMBER
-        return render(request, "cases.html", context, status_code=400)
     try:
         check_text(params.q)
         engine = await service.engine()

@@ -25,7 +25,6 @@ from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import CaseQuery, SearchPage, SearchQuery, check_text, uscc_in_query
 from credit.spreadsheet import BOM, neutralize_cell
 from portal.case_params import CaseParams
-from portal.params import PERSONAL_NUMBER, asks_by_personal_number
 from portal.rendering import render, service_of
 from portal.search_params import SearchParams
 
@@ -80,9 +79,6 @@ async def _export(
     file_format = request.path_params["format"]
     if file_format not in FORMATS:
         raise HTTPException(404)
-    if asks_by_personal_number(request.query_params):
-        context = {"status": 400, "message": PERSONAL_NUMBER}
-        return render(request, "error.html", context, status_code=400)
     service = service_of(request)
     day = service.today()
     try:

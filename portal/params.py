@@ -23,27 +23,11 @@ MAX_PAGE_NUMBER = 500
 MAX_QUERY_INPUT = 1_000  # longer input is cut before the search layer refuses it (> 100)
 
 
-def typed_query(params: QueryParams) -> str:
-    """The `q` a page was asked, cut to `MAX_QUERY_INPUT`, without masking."""
-    return params.get("q", "")[:MAX_QUERY_INPUT]
-
-
 def query_text(params: QueryParams) -> str:
-    """The `q` of a page, with any personal ID or mobile number masked: no page or link
-    built from it holds the number whole."""
-    return mask_personal_data(typed_query(params))
-
-
-PERSONAL_NUMBER = (
-    "查询中含有居民身份证号码或手机号码，已隐去：本站不按个人号码查询，请输入名称、"
-    "统一社会信用代码或决定书文号。"
-)
-
-
-def asks_by_personal_number(params: QueryParams) -> bool:
-    """Whether the `q` holds a personal ID or mobile number: every page and export that
-    searches refuses it (`PERSONAL_NUMBER`), so no one looks a person up by number."""
-    return query_text(params) != typed_query(params)
+    """The `q` of a page, cut to `MAX_QUERY_INPUT`, with any personal ID or mobile number
+    masked: no page or link built from it holds the number whole (and the search layer
+    refuses the masked number, `credit.search.query.check_text`)."""
+    return mask_personal_data(params.get("q", "")[:MAX_QUERY_INPUT])
 
 
 FACET_TITLES = {

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import FACET_NAMES, check_text, uscc_in_query
-from portal.params import PAGE_SIZE, PERSONAL_NUMBER, asks_by_personal_number
+from portal.params import PAGE_SIZE
 from portal.rendering import render, service_of
 from portal.search_params import SORTS, SearchParams
 
@@ -21,9 +21,6 @@ async def search(request: Request) -> Response:
         "page": None,
         "notice": params.ignored(request.query_params),
     }
-    if asks_by_personal_number(request.query_params):
-        context["error"] = PERSONAL_NUMBER
-        return render(request, "search.html", context, status_code=400)
     try:
         text = check_text(params.q)
         code = uscc_in_query(text)

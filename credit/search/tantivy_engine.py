@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import orjson
+import psutil
 import tantivy
 from tantivy import Occur, Query
 
@@ -595,16 +596,8 @@ class TantivyWriter:
 
 
 def _available_memory() -> int:
-    """Bytes of memory available to a new allocation (Linux `MemAvailable`; free pages
-    elsewhere)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    """Bytes of memory available to a new allocation, as the system counts it."""
+    return int(psutil.virtual_memory().available)
 
 
 Entry = tuple[str, str]
