@@ -59,11 +59,17 @@ BASIS_LABELS: dict[Basis, str] = {
 }
 MAX_NAME_CHARS = 200
 CHUNK_ROWS = 1_000
-"""Rows looked up together: one engine read for their exact matches, one for similar names."""
+"""Rows looked up together: one engine read for their exact matches, then their similar
+names in pieces of `SIMILAR_PIECE`."""
 CHUNKS_AT_ONCE = 2
 """Chunks under way together: the engine searches one while the other's verdicts are
 decided (1.8–2.0 s against 1.8–2.1 s for 10,000 rows: a small gain, within this
 machine's noise)."""
+SIMILAR_PIECE = 200
+"""Rows of a chunk whose similar names are looked up together."""
+PIECES_AT_ONCE = 2
+"""Similar-name lookups of a chunk under way together (10,000 rows: 1.19 s against 1.28 s
+with the chunk's in one lookup)."""
 CONFLICT_SCORE = 0.95
 _KIND_ORDER = {"serious_list": 0, "dishonest_act": 1, "good_credit": 2}
 _EXACT: frozenset[str] = frozenset({"USCC", "NAME", "FORMER_NAME"})
@@ -357,11 +363,31 @@ async def _screen_chunk(
                 matched.append((index, row))
     held = [candidate.record for found in answers for candidate in found]
     await _complete_subjects(engine, decided, matched, held, day)
-    similar = [Lookup(similar_to=row.name) for _, row in undecided]
-    answers = await engine.find_candidates(similar, day=day) if similar else []
-    for (index, row), candidates in zip(undecided, answers, strict=True):
-        decided[index] = _decide_similar(row, candidates)
+    await _screen_similar(engine, decided, undecided, day)
     return [row for row in decided if isinstance(row, RowResult)]
+
+
+async def _screen_similar(
+    engine: SearchEngine,
+    decided: list[RowResult | _Checked],
+    undecided: list[tuple[int, _Checked]],
+    day: date,
+) -> None:
+    """Decide the undecided rows on similar names, `SIMILAR_PIECE` rows per engine read and
+    `PIECES_AT_ONCE` reads under way: the engine searches one piece while this thread
+    compares the names another found."""
+    at_once = asyncio.Semaphore(PIECES_AT_ONCE)
+
+    async def screened(piece: list[tuple[int, _Checked]]) -> None:
+        async with at_once:
+            similar = [Lookup(similar_to=row.name) for _, row in piece]
+            answers = await engine.find_candidates(similar, day=day)
+        for (index, row), candidates in zip(piece, answers, strict=True):
+            decided[index] = _decide_similar(row, candidates)
+
+    async with asyncio.TaskGroup() as group:
+        for start in range(0, len(undecided), SIMILAR_PIECE):
+            group.create_task(screened(undecided[start : start + SIMILAR_PIECE]))
 
 
 async def _complete_subjects(
