@@ -3,9 +3,9 @@
 `python -m bench.screen_labels --write` builds the set: a fictional feed from
 `indexer.generate` (fixed seed and day) and about 400 exhibitor rows made from its
 subjects with the variations of real lists — former names, traditional characters,
-full-width brackets, extra spaces, a missing 省/市 or region, a typo, 分公司 rows, the
-same name in another city, a swapped 有限公司/有限责任公司, invalid codes, empty rows,
-delisted subjects, and names that are not in the register — each with the verdict a
+full-width brackets, extra spaces, a missing 省/市 or region, a typo, a word added,
+分公司 rows, the same name in another city, a swapped 有限公司/有限责任公司, invalid codes,
+empty rows, delisted subjects, and names that are not in the register — each with the verdict a
 careful human would give. Both land in `tests/fixtures/screening/`, where the tests
 read them; the set is committed, so a change to the generator does not move it.
 
@@ -67,6 +67,7 @@ _HOMOPHONES = dict(
 )
 _KIND_ORDER = {"serious_list": 0, "dishonest_act": 1, "good_credit": 2}
 _BASIS_ORDER = {"USCC": 0, "NAME": 1, "FORMER_NAME": 2}
+_WORDS = ("信息", "国际", "发展", "实业", "网络", "环球")
 _OTHER_CITIES = ("广州市", "杭州市", "成都市", "武汉市", "西安市", "南京市", "长沙市", "郑州市")
 
 
@@ -278,6 +279,7 @@ class Builder:
             self.add("unpublished_uscc", "", s.uscc, s, False)
         for s in self.pick(good_only, 10):
             self.add("good_credit_only", s.name, "", s, False)
+        self.variants(dishonest, "word_added", self.word_added, 15)  # last: the rows above stay
         return self.labels
 
     def variants(self, pool: Sequence[Subject], variation: str, make: Any, count: int) -> None:
@@ -354,6 +356,14 @@ class Builder:
             return None
         city = self.rng.choice([c for c in _OTHER_CITIES if c[:2] != parts.region[:2]])
         return city + s.name[len(parts.region) :]
+
+    def word_added(self, s: Subject) -> str | None:
+        """A two-character word written after the 字号 (`华创科技` → `华创信息科技`)."""
+        parts = parse_name(s.name)
+        if parts.branch or len(parts.core) < 4 or parts.core not in s.name:
+            return None
+        at = s.name.index(parts.core) + 2
+        return s.name[:at] + self.rng.choice(_WORDS) + s.name[at:]
 
     def bad_code(self, code: str) -> str:
         wrong = [c for c in ALPHABET if c != code[-1]]

@@ -12,7 +12,7 @@ from credit.search import es_cursors as cursors
 from credit.search import es_highlight as marks
 from credit.search import es_mappings as layout
 from credit.search import es_queries as q
-from credit.search.documents import case_document, record_document
+from credit.search.documents import KEY_FIELD, case_document, record_document
 from credit.search.errors import BadCursor, EngineUnavailable, PagingTooDeep
 from credit.search.plan import plan_text
 from credit.search.query import CaseFilter, RecordFilter, encode_cursor
@@ -142,7 +142,7 @@ def test_lookups_and_similar_names() -> None:
     }
     keys = ["4403|创明科技", "4403|~chuangmingkeji"]
     assert q.similar_names(keys, DAY) == {
-        "bool": {"filter": [*PUBLISHED_ON_DAY, {"terms": {"screen_key": keys}}]}
+        "bool": {"filter": [*PUBLISHED_ON_DAY, {"terms": {KEY_FIELD: keys}}]}
     }
 
 
@@ -361,6 +361,6 @@ def test_an_index_of_an_older_format_is_refused_with_what_to_run() -> None:
     layout.check_record_fields(current)
     assert layout.data_version_of(current) == 5
     older = layout.record_mappings(5)
-    del older["properties"]["screen_key"]
-    with pytest.raises(EngineUnavailable, match=r"screen_key.*ipcredit reindex"):
+    del older["properties"][KEY_FIELD]
+    with pytest.raises(EngineUnavailable, match=rf"{KEY_FIELD}.*ipcredit reindex"):
         layout.check_record_fields({"ipcredit-records-2": {"mappings": older}})

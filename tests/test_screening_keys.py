@@ -19,6 +19,9 @@ ASKED = {"华创科技", "_华创科技", "创科技", "华科技", "华创技",
 
 
 def _split(keys: list[str]) -> tuple[set[str], set[str]]:
+    """The areas and cores of keys that pair every area with every core (a word longer,
+    asked in fewer areas, left out)."""
+    keys = [key for key in keys if "=" not in key]
     areas = {key.split("|", 1)[0] for key in keys}
     cores = {key.split("|", 1)[1] for key in keys}
     assert set(keys) == {f"{a}|{c}" for a in areas for c in cores}
@@ -71,6 +74,22 @@ def test_a_branch_shares_keys_only_with_the_same_branch() -> None:
         assert not _found(other, "深圳市华创科技有限公司南山分公司")
 
 
+@pytest.mark.parametrize(
+    ("asked", "word_keys"),
+    [  # a word apart from a core of four scores 80: never where one name names no region
+        ("华创科技有限公司", {"-|=华创科技"}),
+        ("深圳华创科技有限公司", {"4403|=华创科技", "44|=华创科技"}),
+        ("广东省华创科技有限公司", {"44*|=华创科技"}),
+        ("华创信息电子科技有限公司", {"*|=华创信息电子科技"}),  # 86: anywhere
+        ("深圳华创信息电子科技有限公司", {f"{a}|=华创信息电子科技" for a in ("-", "44", "4403")}),
+    ],
+)
+def test_a_word_apart_is_asked_where_the_region_leaves_it_a_score(
+    asked: str, word_keys: set[str]
+) -> None:
+    assert {key for key in query_keys(asked) if "=" in key} == word_keys
+
+
 def test_query_areas() -> None:
     assert _split(query_keys("深圳华创科技有限责任公司")) == ({"-", "44", "4403"}, ASKED)
     assert _split(query_keys("华创科技有限公司")) == ({"*"}, ASKED)  # anywhere
@@ -93,6 +112,9 @@ def test_query_areas() -> None:
         ("深圳市华科技有限公司", "深圳市华创科技有限公司", None),  # one left out
         ("深圳市华创新科技有限公司", "深圳市华创科技有限公司", None),  # one added
         ("深圳市创科技有限公司", "深圳市华创科技有限公司", None),  # three of four
+        ("深圳华创科技有限公司", "深圳市华创信息科技有限公司", None),  # a word added
+        ("北京华创伟业科技有限公司", "北京华创科技有限公司", None),  # a word left out
+        ("华创科技有限公司", "华创科技发展有限公司", None),  # a word after
         ("東莞市（長安）精工模具有限公司", "东莞市长安精工模具有限公司", None),
         ("深圳市华创科技有限公司广州市分公司", "深圳市华创科技有限公司广州分公司", None),
     ],
@@ -108,6 +130,7 @@ def test_similar_names_share_a_key(asked: str, published: str, region_code: str 
         ("广州市华创科技有限公司", "深圳市华创科技有限公司"),  # another city never scores
         ("深圳市明光贸易有限公司", "深圳市华创科技有限公司"),
         ("深圳市华信科技有限公司", "深圳市华创科技有限公司"),  # one of four replaced: 75
+        ("深圳市华创科有限公司", "深圳市华创信息科有限公司"),  # a word added to three: 75
     ],
 )
 def test_names_that_cannot_score_share_no_key(asked: str, published: str) -> None:
@@ -137,15 +160,20 @@ def _name(draw: st.DrawFn, core: str | None = None) -> str:
 
 @st.composite
 def _edited(draw: st.DrawFn, core: str) -> str:
-    """The core with one character replaced, added or left out, or as it is."""
+    """The core with one character replaced, added or left out, a word (two characters
+    side by side) added or left out, or as it is."""
     chars = list(core)
     at = draw(st.integers(0, len(chars)))
-    edit = draw(st.sampled_from(("replace", "add", "leave out", "none")))
-    char = draw(st.sampled_from(_CHARS))
+    edit = draw(st.sampled_from(("replace", "add", "leave out", "add word", "leave out word")))
+    added = draw(st.text(alphabet=_CHARS, min_size=2, max_size=2))
     if edit == "add":
-        chars.insert(at, char)
-    elif at < len(chars) and edit != "none":
-        chars[at : at + 1] = [char] if edit == "replace" else []
+        chars.insert(at, added[0])
+    elif edit == "add word":
+        chars[at:at] = list(added)
+    elif edit == "leave out word":
+        chars[at : at + 2] = []
+    elif at < len(chars) and draw(st.booleans()):
+        chars[at : at + 1] = [added[0]] if edit == "replace" else []
     return "".join(chars) or core
 
 

@@ -56,6 +56,7 @@ def test_the_set_is_large_and_varied() -> None:
         "invalid_code",
         "empty",
         "unpublished_name",
+        "word_added",
     ):
         assert variations[wanted] >= 10, wanted
     verdicts = Counter(label.expected_verdict for label in LABELS)

@@ -73,6 +73,12 @@ RENAMED_GOOD: dict[str, Any] = {
     "former_names": ["佛山市旧名陶瓷有限公司"],
     "uscc": RENAMED_SERIOUS["uscc"],
 }
+LONG_CORE: dict[str, Any] = {  # a core of six: 精工模具制造
+    **RECORD,
+    "record_id": "D-2",
+    "subject_name": "东莞市精工模具制造有限公司",
+    "uscc": "91441900MA4W3K8L2Q",
+}
 LINES = [
     SERIOUS,
     DISHONEST,
@@ -82,6 +88,7 @@ LINES = [
     DELISTED,
     RENAMED_SERIOUS,
     RENAMED_GOOD,
+    LONG_CORE,
 ]
 
 
@@ -189,6 +196,23 @@ def test_similar_names_are_review_with_an_explanation(engine: BlockingEngine) ->
     assert 0 < result.matches[0].score < 1
     assert "有限责任公司" in result.reason and "相似度" in result.reason
     assert screen(engine, "广州恒远贸易有限公司").verdict == "REVIEW"
+
+
+@pytest.mark.parametrize(
+    ("name", "published"),
+    [
+        ("深圳市测试信息科技有限公司", DISHONEST),  # a word more than the record's
+        ("东莞市精工制造有限公司", LONG_CORE),  # a word less
+        ("东莞精工模具有限公司", LONG_CORE),
+    ],
+)
+def test_a_name_a_word_apart_is_review(
+    engine: BlockingEngine, name: str, published: dict[str, Any]
+) -> None:
+    result = screen(engine, name)
+    assert (result.verdict, result.basis) == ("REVIEW", "SIMILAR_NAME")
+    assert result.matches[0].record_id == published["record_id"]
+    assert "相似度 80" in result.reason
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,13 @@ its province and `-`; for a province-only row `44*` and `-`; for a row without a
 character replaced as a deletion both share — asked only for cores of
 `MIN_CORE_FOR_REPLACED` or more, as one character in four leaves 75. Each key is one
 term: one small query per row replaces a full-text similarity search, and
-`names.compare` decides on the few records it finds. Two edits (`华创科技` and
-`华创科技发展` score 80) are not looked for.
+`names.compare` decides on the few records it finds.
+
+Two characters added side by side (a word: `华创科技` and `华创信息科技` score 80) are
+found the same way: a core of `MIN_CORE_FOR_WORD` + 2 or more is also indexed without
+each two neighbouring characters, marked `=` (`=华创科技`), and a row asks its core so
+marked (the record's core has a word more) and its cores without a word (the record's
+has a word less). Two characters added apart from each other are not looked for.
 
 A branch's name (`…公司南山分公司`) has its branch after the core (`4403|华创科技@南山分公司`):
 two names of different branches, or a branch and its company, never score
@@ -29,10 +34,11 @@ namesakes elsewhere do not crowd a branch out of the few records a row is shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from functools import lru_cache
 
-from credit.screening.names import THRESHOLD, branch_key, parse_name
+from credit.screening.names import MISSING_REGION_PENALTY, THRESHOLD, branch_key, parse_name
 from credit.text import char_sounds
 
 __all__ = ["index_keys", "query_keys"]
@@ -43,11 +49,15 @@ MIN_CORE_FOR_DELETIONS = next(n for n in range(2, 100) if 100 * (1 - 1 / (2 * n 
 MIN_CORE_FOR_REPLACED = next(n for n in range(2, 100) if 100 * (1 - 1 / n) >= THRESHOLD)
 """The shortest core in which one character replaced can still score `THRESHOLD` (5):
 one character in `n` leaves `100·(1 − 1/n)`, and only a whole homophone lifts it."""
+MIN_CORE_FOR_WORD = next(n for n in range(2, 100) if 100 * n / (n + 1) >= THRESHOLD)
+"""The shortest core to which a two-character word added can still score `THRESHOLD` (4:
+`华创科技` and `华创信息科技` score 80): a word added to `n` leaves `100·n/(n + 1)`."""
 NO_AREA = "-"
 ANYWHERE = "*"
 WITHIN = "*"
 SEPARATOR = "|"
 LEFT_OUT = "_"
+WORD_LEFT_OUT = "="
 SOUNDS = "~"
 BRANCH = "@"
 
@@ -58,6 +68,13 @@ def _deletions(core: str) -> set[str]:
     return {core[:at] + core[at + 1 :] for at in range(len(core))}
 
 
+def _words_left_out(core: str) -> set[str]:
+    """The core without each two neighbouring characters, where a word less can score."""
+    if len(core) < MIN_CORE_FOR_WORD + 2:
+        return set()
+    return {core[:at] + core[at + 2 :] for at in range(len(core) - 1)}
+
+
 def _sounds(core: str) -> set[str]:
     sounds = "".join(char_sounds(core))
     return {SOUNDS + sounds} if sounds != core else set()
@@ -65,10 +82,12 @@ def _sounds(core: str) -> set[str]:
 
 @lru_cache(maxsize=65_536)
 def _indexed_cores(core: str) -> frozenset[str]:
-    """A record's core, its deletions (marked) and its pinyin."""
+    """A record's core, its deletions and words left out (marked) and its pinyin."""
     if not core:
         return frozenset()
-    return frozenset({core, *(LEFT_OUT + d for d in _deletions(core)), *_sounds(core)})
+    deletions = (LEFT_OUT + d for d in _deletions(core))
+    words = (WORD_LEFT_OUT + w for w in _words_left_out(core))
+    return frozenset({core, *deletions, *words, *_sounds(core)})
 
 
 @lru_cache(maxsize=65_536)
@@ -83,6 +102,39 @@ def _asked_cores(core: str) -> frozenset[str]:
     if len(core) >= MIN_CORE_FOR_REPLACED:
         asked.update(LEFT_OUT + d for d in deletions)
     return frozenset(asked)
+
+
+def _asked_words(core: str) -> dict[str, float]:
+    """What a row's core asks a word apart, each with what the region may still take off
+    the score: a record's word left out equal to it (the record's core is a word longer),
+    and its words left out as a record's core (a word shorter)."""
+    asked: dict[str, float] = {}
+    if len(core) >= MIN_CORE_FOR_WORD:
+        asked[WORD_LEFT_OUT + core] = _word_slack(len(core))
+    for shorter in _words_left_out(core):
+        asked[shorter] = _word_slack(len(shorter))
+    return asked
+
+
+def _word_slack(shorter: int) -> float:
+    """What a pair of cores a word apart, the shorter of `shorter` characters, scores above
+    `THRESHOLD`: 0 for four (80), 3.3 for five, 5.7 for six."""
+    return 100 * shorter / (shorter + 1) - THRESHOLD
+
+
+def _areas(codes: Iterable[str], slack: float) -> set[str]:
+    """The areas a row of these region codes asks, for cores whose score leaves `slack`
+    for the region: where the record's region is the row's or holds it (a record whose
+    name names no region stands in its registered one, which costs nothing when related),
+    and, where `MISSING_REGION_PENALTY` fits, where one of the two names no region."""
+    codes = list(codes)
+    if not codes:
+        return {ANYWHERE if slack >= MISSING_REGION_PENALTY else NO_AREA}
+    areas = {NO_AREA} if slack >= MISSING_REGION_PENALTY else set()
+    for code in codes:
+        province = code[:2]
+        areas |= {province + WITHIN} if _province_level(code) else {province, code[:4]}
+    return areas
 
 
 def _province_level(code: str) -> bool:
@@ -116,11 +168,8 @@ def index_keys(names: Iterable[str], region_code: str | None) -> list[str]:
 def query_keys(name: str) -> list[str]:
     """The keys a screened name looks up: the cores that could score where they could."""
     parts = parse_name(name)
-    cores = _asked_cores(parts.core)
-    if not parts.region_codes:
-        return sorted(_keys({ANYWHERE}, cores, parts.branch))
-    areas = {NO_AREA}
-    for code in parts.region_codes:
-        province = code[:2]
-        areas |= {province + WITHIN} if _province_level(code) else {province, code[:4]}
-    return sorted(_keys(areas, cores, parts.branch))
+    codes = parts.region_codes
+    keys = _keys(_areas(codes, math.inf), _asked_cores(parts.core), parts.branch)
+    for core, slack in _asked_words(parts.core).items():
+        keys |= _keys(_areas(codes, slack), [core], parts.branch)
+    return sorted(keys)

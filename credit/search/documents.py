@@ -23,6 +23,10 @@ from credit.search.query import FacetValue
 OPEN_END = 9999_12_31
 NEVER = 0
 NAME_SEPARATOR = "|"
+KEY_FIELD = "screen_key_v3"
+"""The field of the similar-name keys (`credit.screening.keys`), named with the version of
+their scheme: an index written with older keys lacks it, and is refused until
+`ipcredit reindex` writes the keys anew."""
 SIMILAR_KINDS = frozenset({"serious_list", "dishonest_act"})
 """Records screening looks for similar names of: a good-credit record never makes a verdict."""
 
@@ -103,7 +107,7 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         "former_text": _short_tokens(" ".join(former)),
         "name_ngram": " ".join(text.name_bigrams(name)),
         "former_ngram": f" {NAME_SEPARATOR} ".join(" ".join(text.name_bigrams(n)) for n in former),
-        "screen_key": index_keys([name, *former], region_code)
+        KEY_FIELD: index_keys([name, *former], region_code)
         if body["kind"] in SIMILAR_KINDS
         else [],
         "name_pinyin": _names_as(text.pinyin_syllables, [name, *former]),

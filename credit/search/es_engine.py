@@ -20,6 +20,7 @@ from credit.search import es_highlight as marks
 from credit.search import es_mappings as layout
 from credit.search import es_queries as queries
 from credit.search.candidates import Lookup
+from credit.search.documents import KEY_FIELD
 from credit.search.engine import Body
 from credit.search.errors import EngineUnavailable
 from credit.search.es_client import async_client, public_errors
@@ -43,7 +44,7 @@ ENTITY_LIMIT = 1_000
 COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
 CASE_FACETS = ("case_type", "year", "province", "publishers")
 BODY_ONLY = ["body"]
-SIMILAR_SOURCE = ["body", "screen_key"]
+SIMILAR_SOURCE = ["body", KEY_FIELD]
 SIMILAR_OVERFETCH = 4
 """Similar-name records fetched per record wanted, to rank by keys shared (a `terms`
 filter does not score)."""
@@ -145,7 +146,7 @@ class ElasticsearchEngine:
                 if "error" in answer:
                     raise EngineUnavailable(f"相近名称查询失败：{answer['error']}")
                 hits = [
-                    (h["_source"].get("screen_key") or [], h["_source"]["body"])
+                    (h["_source"].get(KEY_FIELD) or [], h["_source"]["body"])
                     for h in answer["hits"]["hits"]
                 ]
                 found[item] = candidates.rank_by_shared_keys(keys, hits, item[1])

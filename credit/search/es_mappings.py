@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from credit.search.documents import NEVER, OPEN_END
+from credit.search.documents import KEY_FIELD, NEVER, OPEN_END
 from credit.search.errors import EngineUnavailable
 
 ANALYZER = "segmented"
@@ -110,7 +110,7 @@ def record_mappings(data_version: int = 0) -> dict[str, Any]:
         "decision_exact",
         "year",
         "month",
-        "screen_key",
+        KEY_FIELD,
     )
     properties: dict[str, Any] = {name: _keyword() for name in keywords}
     properties |= {

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from credit import text
+from credit.search.documents import KEY_FIELD
 from credit.search.plan import TextPlan
 from credit.search.query import CaseFilter, RecordFilter
 
@@ -200,7 +201,7 @@ def similar_names(keys: Sequence[str], day: date) -> Clause:
     One `terms` filter: the engine ranks the records it gets by how many keys they
     share (`candidates.rank_by_shared_keys`), not the cluster.
     """
-    return _bool(filter=[*published_on(day), _terms("screen_key", keys)])
+    return _bool(filter=[*published_on(day), _terms(KEY_FIELD, keys)])
 
 
 def case_search(plan: TextPlan, flt: CaseFilter, day: date) -> Clause:

@@ -16,6 +16,7 @@ import orjson
 import tantivy
 
 from credit.search import tantivy_windows as windows
+from credit.search.documents import KEY_FIELD
 from credit.search.errors import EngineUnavailable
 
 LINK = "index"
@@ -89,7 +90,7 @@ def record_schema() -> tantivy.Schema:
         "decision_exact",
         fast=False,
     )
-    builder.add_text_field("screen_key", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(KEY_FIELD, tokenizer_name="raw", index_option="basic")
     _text(builder, "name_text", "former_text", "reason_text", "authority_text", ANY_TEXT)
     _phrased(builder, "name_ngram", "former_ngram", "name_pinyin", "name_initials")
     for name in ("decided_day", "from_day", "last_day"):  # ranges and sorting read the columns

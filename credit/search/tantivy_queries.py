@@ -11,7 +11,7 @@ from tantivy import Occur, Query
 from credit import text
 from credit.search import tantivy_layout as layout
 from credit.search import tantivy_windows as windows
-from credit.search.documents import day_number
+from credit.search.documents import KEY_FIELD, day_number
 from credit.search.plan import TextPlan
 from credit.search.query import CaseFilter, RecordFilter
 
@@ -269,7 +269,7 @@ def similar_names(
     rule = published_on(schema, day, as_terms=True)
     built: list[Query] = []
     for keys in key_lists:
-        shared = [(Occur.Should, Query.term_query(schema, "screen_key", key)) for key in keys]
+        shared = [(Occur.Should, Query.term_query(schema, KEY_FIELD, key)) for key in keys]
         built.append(
             Query.boolean_query([(Occur.Must, rule), (Occur.Must, Query.boolean_query(shared))])
         )
