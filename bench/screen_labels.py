@@ -520,8 +520,8 @@ def run(records: int = RECORDS) -> tuple[list[Figure], list[str]]:
         f"labelled set: tests/fixtures/screening/labels.csv ({n} rows) over a generated feed "
         f"of {RECORDS} records (seed {SEED}), screened as of {DAY} on the tantivy engine",
         "REVIEW positives are the variations of a subject with a published dishonesty record "
-        "(missing 省/市 or region, a typo, a swapped 有限公司/有限责任公司); branches, other "
-        "cities and names not in the register are negatives",
+        "(missing 省/市 or region, a typo, a word added, a swapped 有限公司/有限责任公司); "
+        "branches, other cities and names not in the register are negatives",
     ]
     for label, result in scores.misses[:12]:
         notes.append(
