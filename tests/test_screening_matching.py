@@ -23,6 +23,8 @@ from credit.screening.matching import (
     summarize,
 )
 from credit.search.blocking import BlockingEngine
+from credit.search.errors import EngineUnavailable
+from credit.search.es_engine import ElasticsearchEngine
 from tests.engines import ENGINES, build_engine
 from tests.test_models import GOOD, RECORD
 
@@ -295,6 +297,18 @@ def test_batch_keeps_order_summary_and_severity(engine: BlockingEngine) -> None:
     assert [r.verdict for r in again] == [r.verdict for r in results] * 7
 
 
+async def test_an_engine_that_fails_midway_raises_its_own_error() -> None:
+    # a cluster that does not answer (nothing listens there): the error the portal turns
+    # into its 503 page, not a group of the chunks' and pieces' errors
+    down = ElasticsearchEngine(["http://127.0.0.1:9"], "ipcredit-test-down")
+    rows = [Entry(str(i), f"深圳市华创{i}科技有限公司") for i in range(450)]
+    try:
+        with pytest.raises(EngineUnavailable):
+            await screen_rows(down, rows, day=DAY, chunk=200)
+    finally:
+        await down.close()
+
+
 def test_screening_relaxes_the_collector_while_it_runs(engine: BlockingEngine) -> None:
     seen: list[tuple[int, int, int]] = []
     inner = engine.engine
@@ -339,6 +353,24 @@ def test_parse_name_parts() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "region", "core"),
+    [
+        ("苏州工业园区华创科技有限公司", "苏州工业园区", "华创科技"),
+        ("成都高新技术产业开发区华创科技有限公司", "成都高新技术产业开发区", "华创科技"),
+        ("天津市滨海新区华创科技有限公司", "天津市滨海新区", "华创科技"),
+        ("中国（上海）自由贸易试验区华创科技有限公司", "上海自由贸易试验区", "华创科技"),
+        ("开发区华创科技有限公司", "", "开发区华创科技"),  # a zone of no region named
+    ],
+)
+def test_a_development_zone_is_part_of_the_region(name: str, region: str, core: str) -> None:
+    parts = names.parse_name(name)
+    assert (parts.region, parts.core) == (region, core)
+    if region:
+        similar = names.compare(name, region[:2] + "华创科技有限公司")
+        assert similar.score >= names.THRESHOLD and "行政区划" in similar.explanation
+
+
+@pytest.mark.parametrize(
     ("asked", "at_least", "below", "says"),
     [
         ("深圳华创科技有限公司", 95, 100, "写法不同"),
@@ -347,6 +379,7 @@ def test_parse_name_parts() -> None:
         ("深圳市华创科技有限责任公司", 80, 95, "组织形式不同"),
         ("广州市华创科技有限公司", 0, 80, "行政区划不同"),
         ("深圳市华创科技有限公司广州分公司", 0, 80, "分公司与总公司不是同一主体"),
+        ("深圳市华创科技有限公司广洲分公司", 0, 80, "分公司与总公司不是同一主体"),
         ("深圳市华创贸易有限公司", 0, 80, "名称主体"),
     ],
 )
@@ -383,6 +416,22 @@ def test_compare_at_least_is_compare_cut_at_the_floor(
     assert names.compare_at_least(asked, published, region, floor=full.score) == full
     above = round(full.score + 0.1, 1)
     assert names.compare_at_least(asked, published, region, floor=above) is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "published", "similar"),
+    [
+        ("华创科技有限公司广洲分公司", "华创科技有限公司广州分公司", True),  # a typed homophone
+        ("华创科技有限公司广洲市分公司", "华创科技有限公司广州分公司", True),
+        ("华创科技有限公司泰州分公司", "华创科技有限公司台州分公司", True),  # a person decides
+        ("华创科技有限公司吉林省分公司", "华创科技有限公司吉林市分公司", False),
+        ("华创科技有限公司南山分公司", "华创科技有限公司福田分公司", False),
+    ],
+)
+def test_branches_that_read_alike_are_for_review(asked: str, published: str, similar: bool) -> None:
+    similarity = names.compare(asked, published)
+    assert (similarity.score >= names.THRESHOLD) is similar
+    assert ("读音相同" in similarity.explanation) is similar
 
 
 def test_compare_uses_the_records_region_when_its_name_has_none() -> None:

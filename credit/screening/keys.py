@@ -1,9 +1,11 @@
 """Similar-name keys: what the engines index so that screening finds similar names at once.
 
-`names.compare` only scores a name `THRESHOLD` (80) or more when its core (字号 + trade)
-is the same, one character longer or shorter, one character replaced in a core long
-enough, or sounds the same — and its region is the same, inside the other, or missing on
-one side. So a name is indexed under keys `AREA|CORE`:
+`names.compare` scores a name `THRESHOLD` (80) or more when its core (字号 + trade) is
+the same, one character longer or shorter, one character replaced in a core long enough,
+sounds the same, or holds a word of two characters more or less — and its region is the
+same, inside the other, or missing on one side. Those are what the keys find; longer
+cores score 80 with more left out (three characters more in a core of six, two apart),
+which is not looked for. So a name is indexed under keys `AREA|CORE`:
 
 - CORE: the core itself; each one-character deletion of a core of three characters or
   more, marked `_`; and `~` and the core's pinyin (homophones from the input method);
@@ -24,11 +26,14 @@ Two characters added side by side (a word: `华创科技` and `华创信息科�
 found the same way: a core of `MIN_CORE_FOR_WORD` + 2 or more is also indexed without
 each two neighbouring characters, marked `=` (`=华创科技`), and a row asks its core so
 marked (the record's core has a word more) and its cores without a word (the record's
-has a word less). Two characters added apart from each other are not looked for.
+has a word less). A word apart from a core of four or five leaves no room for a missing
+region, so those keys are not asked in `-` (a row with a region) or `*` (one without,
+which asks `-`: records that name no region either).
 
-A branch's name (`…公司南山分公司`) has its branch after the core (`4403|华创科技@南山分公司`):
-two names of different branches, or a branch and its company, never score
-(`names.BRANCH_CAP` is below `THRESHOLD`), so they share no key, and the company's many
+A branch's name (`…公司南山分公司`) has its branch after the core, as it reads
+(`4403|华创科技@nanshanfengongsi`): two names of different branches, or a branch and its
+company, never score (`names.BRANCH_CAP` is below `THRESHOLD`), so they share no key —
+unless the branches read alike (`广洲分公司`, a typed `广州分公司`) — and the company's many
 namesakes elsewhere do not crowd a branch out of the few records a row is shown.
 """
 
@@ -38,7 +43,7 @@ import math
 from collections.abc import Iterable
 from functools import lru_cache
 
-from credit.screening.names import MISSING_REGION_PENALTY, THRESHOLD, branch_key, parse_name
+from credit.screening.names import MISSING_REGION_PENALTY, THRESHOLD, branch_sound, parse_name
 from credit.text import char_sounds
 
 __all__ = ["index_keys", "query_keys"]
@@ -124,9 +129,10 @@ def _word_slack(shorter: int) -> float:
 
 def _areas(codes: Iterable[str], slack: float) -> set[str]:
     """The areas a row of these region codes asks, for cores whose score leaves `slack`
-    for the region: where the record's region is the row's or holds it (a record whose
-    name names no region stands in its registered one, which costs nothing when related),
-    and, where `MISSING_REGION_PENALTY` fits, where one of the two names no region."""
+    for the region: where the record's region is the row's, inside it or holds it (a
+    record whose name names no region stands in its registered one, which costs nothing
+    when related), and, where `MISSING_REGION_PENALTY` fits, where one of the two names
+    no region."""
     codes = list(codes)
     if not codes:
         return {ANYWHERE if slack >= MISSING_REGION_PENALTY else NO_AREA}
@@ -142,7 +148,7 @@ def _province_level(code: str) -> bool:
 
 
 def _keys(areas: Iterable[str], cores: Iterable[str], branch: str) -> set[str]:
-    after = f"{BRANCH}{branch_key(branch)}" if branch else ""
+    after = f"{BRANCH}{branch_sound(branch)}" if branch else ""
     return {f"{area}{SEPARATOR}{core}{after}" for area in areas for core in cores}
 
 

@@ -1,11 +1,13 @@
 """Similar names: an organization name taken apart, then compared part by part.
 
 A name is read as `region + core + form (+ branch)`: `广东省深圳市` `华创科技` `有限公司`
-`广州分公司`. Cores are compared with rapidfuzz (characters, and pinyin so that a
-typed homophone, 华闯 for 华创, counts as nearly the same); a missing region costs
+`广州分公司`; a development zone after the region (`苏州工业园区`) is part of the region.
+Cores are compared with rapidfuzz (characters, and pinyin so that a typed homophone,
+华闯 for 华创, counts as nearly the same); a missing region costs
 a little, another region a lot; another organization form (有限公司 / 有限责任公司)
 costs enough to keep it out of an exact match but not out of review; a branch is
-never its parent. `compare` gives a 0–100 score and a one-line Chinese explanation.
+never its parent, nor another branch unless the two read alike (a typed homophone).
+`compare` gives a 0–100 score and a one-line Chinese explanation.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "NameParts",
     "Similarity",
     "branch_key",
+    "branch_sound",
     "compare",
     "compare_at_least",
     "parse_name",
@@ -42,6 +45,9 @@ MISSING_REGION_PENALTY = 5.0
 WIDER_REGION_PENALTY = 3.0
 OTHER_REGION_PENALTY = 30.0
 BRANCH_CAP = 50.0
+HOMOPHONE_BRANCH_PENALTY = 10.0
+"""A branch that reads as the other's but is written otherwise (a typo, or two places that
+sound alike, 泰州 and 台州): a person decides."""
 
 # Legal organization forms and the usual type endings, matched longest first.
 _FORMS = (
@@ -75,9 +81,26 @@ _QUALIFIERS = ("(特殊普通合伙)", "(普通合伙)", "(有限合伙)")
 _BRANCH_WORDS = "(?:分公司|分所|分店|分厂|办事处)"
 _BRANCH = re.compile(rf"^(.*(?:公司|事务所|\)|中心|研究院))(.{{0,12}}?{_BRANCH_WORDS})$")
 _BRANCH_ONLY = re.compile(rf"{_BRANCH_WORDS}$")
-_BRANCH_LEVEL = re.compile(rf"(?<=.)[省市区县](?={_BRANCH_WORDS}$)")
-"""A level word before the branch word: `广州市分公司` is the branch `广州分公司`, but
-`吉林省分公司` is not `吉林市分公司` (`same_branch`)."""
+_BRANCH_LEVEL = re.compile(rf"(?<=.)[省市区县]+(?={_BRANCH_WORDS}$)")
+"""The level words before the branch word: `广州市分公司` is the branch `广州分公司`, but
+`吉林省分公司` is not `吉林市分公司`, nor `福州市区分公司` `福州市分公司` (`same_branch`)."""
+_ZONES = (
+    "高新技术产业开发区",
+    "经济技术开发区",
+    "高新技术开发区",
+    "自由贸易试验区",
+    "经济开发区",
+    "工业园区",
+    "综合保税区",
+    "高新区",
+    "经开区",
+    "开发区",
+    "保税区",
+    "自贸区",
+)
+"""Development zones written after a region (`苏州工业园区`): part of where the subject is,
+not of its 字号 — longest first."""
+_CHINA = "中国"
 _AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治[州区]$")
 _PROVINCE_SHORT = {"150000": "内蒙古", "450000": "广西", "540000": "西藏", "640000": "宁夏"}
 _PROVINCE_SHORT["650000"] = "新疆"
@@ -184,6 +207,11 @@ def _word_chars(text: str) -> str:
     return "".join(filter(str.isalnum, text))
 
 
+def _zone_at(text: str, at: int) -> str:
+    """The development zone written at `at`, or ""."""
+    return next((zone for zone in _ZONES if text.startswith(zone, at)), "")
+
+
 @lru_cache(maxsize=200_000)
 def parse_name(name: str) -> NameParts:
     """Take a name apart: `東莞市（長安）精工模具有限公司` → region 东莞市, core 长安精工模具, …"""
@@ -197,11 +225,16 @@ def parse_name(name: str) -> NameParts:
     qualifier = next((q for q in _QUALIFIERS if text.endswith(q)), "")
     text = text[: len(text) - len(qualifier)]
     region, codes = _leading_region(text)
+    if codes:
+        region += _zone_at(text, len(region))
     text = text[len(region) :]
     for inner in re.findall(r"\(([^()]*)\)", text):
         if not region and inner in _regions():
             region, codes = inner, _regions()[inner]
             text = text.replace(f"({inner})", "", 1)
+            if text.startswith(_CHINA) and (zone := _zone_at(text, len(_CHINA))):
+                region += zone  # 中国（上海）自由贸易试验区
+                text = text[len(_CHINA) + len(zone) :]
     text = _word_chars(text)
     form = next((f for f in _FORMS if text.endswith(f) and len(text) > len(f)), "")
     core = text[: len(text) - len(form)]
@@ -294,18 +327,24 @@ def _deductions(
             notes.append(f"缺少组织形式「{a.form or b.form}」")
     penalty += _region_penalty(a, b, b_codes, notes)
     cap = 100.0
-    if not same_branch(a.branch, b.branch):
+    if same_branch(a.branch, b.branch):
+        return penalty, cap, notes
+    if _sound_alike(a.branch, b.branch):
+        penalty += HOMOPHONE_BRANCH_PENALTY
+        notes.append(f"分支机构「{a.branch}」与「{b.branch}」读音相同、字不同")
+    elif a.branch and b.branch:
         cap = BRANCH_CAP
-        if a.branch and b.branch:
-            notes.append(f"不同分支机构：「{a.branch}」与「{b.branch}」")
-        else:
-            notes.append("分公司与总公司不是同一主体")
+        notes.append(f"不同分支机构：「{a.branch}」与「{b.branch}」")
+    else:
+        cap = BRANCH_CAP
+        notes.append("分公司与总公司不是同一主体")
     return penalty, cap, notes
 
 
 def branch_key(branch: str) -> str:
-    """A branch without the level word before its branch word (`广州市分公司` → `广州分公司`):
-    what two names of the same branch share, however the place was written."""
+    """A branch without the level words before its branch word (`广州市分公司` → `广州分公司`,
+    `福州市区分公司` → `福州分公司`): what two names of the same branch share, however the
+    place was written."""
     return _BRANCH_LEVEL.sub("", branch)
 
 
@@ -315,6 +354,26 @@ def same_branch(first: str, second: str) -> bool:
     if first == second:
         return True
     return branch_key(first) == second or first == branch_key(second)
+
+
+def branch_sound(branch: str) -> str:
+    """How a branch reads without its level word (`广洲市分公司` → `guangzhoufengongsi`):
+    what two branches `_sound_alike` share."""
+    return _spoken(branch_key(branch))
+
+
+def _sound_alike(first: str, second: str) -> bool:
+    """Two branches written with other characters that read the same (a typed homophone,
+    `广洲分公司` for `广州分公司`), the level word left out or not, as in `same_branch`; and
+    so with the same `branch_sound`, which the similar-name keys hold."""
+    if not first or not second or branch_sound(first) != branch_sound(second):
+        return False
+    one, other = _spoken(first), _spoken(second)
+    return one == other or _spoken(branch_key(first)) == other or one == _spoken(branch_key(second))
+
+
+def _spoken(text: str) -> str:
+    return "".join(char_sounds(text))
 
 
 def _region_penalty(a: NameParts, b: NameParts, b_codes: frozenset[str], notes: list[str]) -> float:
