@@ -339,9 +339,21 @@ async def screen_rows(
 
     parts = [entries[start : start + chunk] for start in range(0, len(entries), chunk)]
     with collector.relaxed():
-        async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
-            tasks = [group.create_task(screened(part)) for part in parts]
+        try:
+            async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
+                tasks = [group.create_task(screened(part)) for part in parts]
+        except BaseExceptionGroup as failed:
+            raise _first_error(failed) from failed
     return [row for task in tasks for row in task.result()]
+
+
+def _first_error(failed: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first error of chunks and pieces that failed: callers handle one error, as from
+    a plain call (the portal answers `EngineUnavailable` with its 503 page)."""
+    error: BaseException = failed
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
 
 
 async def _screen_chunk(
