@@ -39,7 +39,6 @@ namesakes elsewhere do not crowd a branch out of the few records a row is shown.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -109,34 +108,34 @@ def _asked_cores(core: str) -> frozenset[str]:
     return frozenset(asked)
 
 
-def _asked_words(core: str) -> dict[str, float]:
-    """What a row's core asks a word apart, each with what the region may still take off
-    the score: a record's word left out equal to it (the record's core is a word longer),
-    and its words left out as a record's core (a word shorter)."""
-    asked: dict[str, float] = {}
-    if len(core) >= MIN_CORE_FOR_WORD:
-        asked[WORD_LEFT_OUT + core] = _word_slack(len(core))
-    for shorter in _words_left_out(core):
-        asked[shorter] = _word_slack(len(shorter))
-    return asked
+@lru_cache(maxsize=65_536)
+def _asked_words(core: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What a row's core asks a word apart — a record's word left out equal to it (the
+    record's core is a word longer) and its words left out as a record's core (a word
+    shorter) — split by whether the score leaves room for a missing region: (those that
+    do, those that do not)."""
+    asked = [WORD_LEFT_OUT + core] if len(core) >= MIN_CORE_FOR_WORD else []
+    asked.extend(_words_left_out(core))
+    roomy = frozenset(word for word in asked if _word_slack(word) >= MISSING_REGION_PENALTY)
+    return roomy, frozenset(asked) - roomy
 
 
-def _word_slack(shorter: int) -> float:
-    """What a pair of cores a word apart, the shorter of `shorter` characters, scores above
-    `THRESHOLD`: 0 for four (80), 3.3 for five, 5.7 for six."""
+def _word_slack(word: str) -> float:
+    """What a pair of cores a word apart, the shorter of them `word` (marked or not),
+    scores above `THRESHOLD`: 0 for four characters (80), 3.3 for five, 5.7 for six."""
+    shorter = len(word.removeprefix(WORD_LEFT_OUT))
     return 100 * shorter / (shorter + 1) - THRESHOLD
 
 
-def _areas(codes: Iterable[str], slack: float) -> set[str]:
-    """The areas a row of these region codes asks, for cores whose score leaves `slack`
-    for the region: where the record's region is the row's, inside it or holds it (a
-    record whose name names no region stands in its registered one, which costs nothing
-    when related), and, where `MISSING_REGION_PENALTY` fits, where one of the two names
-    no region."""
+def _areas(codes: Iterable[str], *, roomy: bool) -> set[str]:
+    """The areas a row of these region codes asks: where the record's region is the row's,
+    inside it or holds it (a record whose name names no region stands in its registered
+    one, which costs nothing when related), and, for cores whose score leaves room for
+    `MISSING_REGION_PENALTY` (`roomy`), where one of the two names no region."""
     codes = list(codes)
     if not codes:
-        return {ANYWHERE if slack >= MISSING_REGION_PENALTY else NO_AREA}
-    areas = {NO_AREA} if slack >= MISSING_REGION_PENALTY else set()
+        return {ANYWHERE if roomy else NO_AREA}
+    areas = {NO_AREA} if roomy else set()
     for code in codes:
         province = code[:2]
         areas |= {province + WITHIN} if _province_level(code) else {province, code[:4]}
@@ -174,8 +173,9 @@ def index_keys(names: Iterable[str], region_code: str | None) -> list[str]:
 def query_keys(name: str) -> list[str]:
     """The keys a screened name looks up: the cores that could score where they could."""
     parts = parse_name(name)
-    codes = parts.region_codes
-    keys = _keys(_areas(codes, math.inf), _asked_cores(parts.core), parts.branch)
-    for core, slack in _asked_words(parts.core).items():
-        keys |= _keys(_areas(codes, slack), [core], parts.branch)
+    roomy_words, tight_words = _asked_words(parts.core)
+    wide = _areas(parts.region_codes, roomy=True)
+    keys = _keys(wide, _asked_cores(parts.core) | roomy_words, parts.branch)
+    if tight_words:
+        keys |= _keys(_areas(parts.region_codes, roomy=False), tight_words, parts.branch)
     return sorted(keys)
