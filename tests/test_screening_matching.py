@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credit import collector
-from credit.screening import names
+from credit.screening import matching, names
 from credit.screening.matching import (
     Entry,
     RowResult,
@@ -295,6 +295,19 @@ def test_batch_keeps_order_summary_and_severity(engine: BlockingEngine) -> None:
 
     again = engine.run(streamed())
     assert [r.verdict for r in again] == [r.verdict for r in results] * 7
+
+
+def test_similar_names_looked_up_in_pieces_keep_the_rows_in_order(
+    engine: BlockingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    similar = ["广州市恒远贸易有限责任公司", "杭州市明光贸易有限公司", "深圳市测试信息科技有限公司"]
+    entries = [Entry(str(i), similar[i % 3]) for i in range(11)]  # all undecided by exact
+    whole = engine.run(screen_rows(engine.engine, entries, day=DAY))
+    monkeypatch.setattr(matching, "SIMILAR_PIECE", 2)  # six pieces, two under way
+    pieces = engine.run(screen_rows(engine.engine, entries, day=DAY))
+    assert [r.entry.ref for r in pieces] == [e.ref for e in entries]
+    assert [(r.verdict, r.reason) for r in pieces] == [(r.verdict, r.reason) for r in whole]
+    assert [r.verdict for r in pieces[:3]] == ["REVIEW", "CLEAR", "REVIEW"]
 
 
 async def test_an_engine_that_fails_midway_raises_its_own_error() -> None:
