@@ -322,6 +322,19 @@ async def test_an_engine_that_fails_midway_raises_its_own_error() -> None:
         await down.close()
 
 
+def test_a_bug_while_screening_is_not_hidden_behind_one_error(
+    engine: BlockingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> RowResult:  # a fault no input causes: a bug
+        raise KeyError("kind")
+
+    monkeypatch.setattr(matching, "_decide_similar", broken)
+    rows = [Entry("1", "杭州市明光贸易有限公司")]
+    with pytest.raises(ExceptionGroup) as failed:
+        engine.run(screen_rows(engine.engine, rows, day=DAY))
+    assert failed.group_contains(KeyError)
+
+
 def test_screening_relaxes_the_collector_while_it_runs(engine: BlockingEngine) -> None:
     seen: list[tuple[int, int, int]] = []
     inner = engine.engine
@@ -384,6 +397,25 @@ def test_a_development_zone_is_part_of_the_region(name: str, region: str, core: 
 
 
 @pytest.mark.parametrize(
+    ("name", "region", "core"),
+    [
+        ("苏州工业园区有限公司", "苏州", "工业园区"),  # the zone's own company
+        ("杭州高新区块链技术有限公司", "杭州", "高新区块链技术"),  # 区块链
+        ("中国开发区建设（上海）有限公司", "上海", "中国开发区建设"),
+    ],
+)
+def test_a_zone_word_that_is_not_where_the_subject_is(name: str, region: str, core: str) -> None:
+    parts = names.parse_name(name)
+    assert (parts.region, parts.core) == (region, core)
+
+
+def test_a_zone_lies_inside_its_city() -> None:
+    similar = names.compare("苏州工业园区华创科技有限公司", "苏州华创科技有限公司")
+    assert similar.score == 100 - names.WIDER_REGION_PENALTY
+    assert "行政区划范围不同" in similar.explanation
+
+
+@pytest.mark.parametrize(
     ("asked", "at_least", "below", "says"),
     [
         ("深圳华创科技有限公司", 95, 100, "写法不同"),
@@ -436,7 +468,9 @@ def test_compare_at_least_is_compare_cut_at_the_floor(
     [
         ("华创科技有限公司广洲分公司", "华创科技有限公司广州分公司", True),  # a typed homophone
         ("华创科技有限公司广洲市分公司", "华创科技有限公司广州分公司", True),
-        ("华创科技有限公司泰州分公司", "华创科技有限公司台州分公司", True),  # a person decides
+        ("华创科技有限公司南珊分公司", "华创科技有限公司南山分公司", True),
+        ("华创科技有限公司泰州分公司", "华创科技有限公司台州分公司", False),  # two places
+        ("华创科技有限公司朝阳分公司", "华创科技有限公司潮阳分公司", False),  # 潮阳区
         ("华创科技有限公司吉林省分公司", "华创科技有限公司吉林市分公司", False),
         ("华创科技有限公司南山分公司", "华创科技有限公司福田分公司", False),
     ],

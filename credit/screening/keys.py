@@ -3,9 +3,10 @@
 `names.compare` scores a name `THRESHOLD` (80) or more when its core (字号 + trade) is
 the same, one character longer or shorter, one character replaced in a core long enough,
 sounds the same, or holds a word of two characters more or less — and its region is the
-same, inside the other, or missing on one side. Those are what the keys find; longer
-cores score 80 with more left out (three characters more in a core of six, two apart),
-which is not looked for. So a name is indexed under keys `AREA|CORE`:
+same, inside the other, or missing on one side. Those are what the keys find; some
+other pairs score 80 too (two characters added apart, three side by side in a core of
+six, a word added and a character replaced in a long core), and are not looked for.
+So a name is indexed under keys `AREA|CORE`:
 
 - CORE: the core itself; each one-character deletion of a core of three characters or
   more, marked `_`; and `~` and the core's pinyin (homophones from the input method);
@@ -30,11 +31,12 @@ has a word less). A word apart from a core of four or five leaves no room for a 
 region, so those keys are not asked in `-` (a row with a region) or `*` (one without,
 which asks `-`: records that name no region either).
 
-A branch's name (`…公司南山分公司`) has its branch after the core, as it reads
-(`4403|华创科技@nanshanfengongsi`): two names of different branches, or a branch and its
-company, never score (`names.BRANCH_CAP` is below `THRESHOLD`), so they share no key —
-unless the branches read alike (`广洲分公司`, a typed `广州分公司`) — and the company's many
-namesakes elsewhere do not crowd a branch out of the few records a row is shown.
+A branch's name (`…公司南山分公司`) has its branch after the core, as it reads without its
+level word (`4403|华创科技@nanshanfengongsi`): two names of different branches, or a
+branch and its company, never score (`names.BRANCH_CAP` is below `THRESHOLD`) unless the
+branches read alike and one is not a known place (a typed `广洲分公司`), so a branch
+shares keys only with branches that read as it does, and the company's many namesakes
+elsewhere do not crowd it out of the few records a row is shown.
 """
 
 from __future__ import annotations

@@ -101,6 +101,8 @@ _ZONES = (
 """Development zones written after a region (`苏州工业园区`): part of where the subject is,
 not of its 字号 — longest first."""
 _CHINA = "中国"
+_NOT_AFTER_ZONE = ("块链",)
+"""What makes a zone's last character part of the next word (区块链): not a zone then."""
 _AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治[州区]$")
 _PROVINCE_SHORT = {"150000": "内蒙古", "450000": "广西", "540000": "西藏", "640000": "宁夏"}
 _PROVINCE_SHORT["650000"] = "新疆"
@@ -207,9 +209,21 @@ def _word_chars(text: str) -> str:
     return "".join(filter(str.isalnum, text))
 
 
+def _zone_of(region: str) -> str:
+    """The development zone a region ends with, or ""."""
+    return next((zone for zone in _ZONES if region.endswith(zone)), "")
+
+
 def _zone_at(text: str, at: int) -> str:
-    """The development zone written at `at`, or ""."""
-    return next((zone for zone in _ZONES if text.startswith(zone, at)), "")
+    """The development zone written at `at`, or "" — also when too little would be left
+    of the name (`苏州工业园区有限公司` is the zone's own company) or the zone's last
+    character begins a word (`高新区块链`)."""
+    zone = next((zone for zone in _ZONES if text.startswith(zone, at)), "")
+    rest = _word_chars(text[at + len(zone) :])
+    form = next((f for f in _FORMS if rest.endswith(f)), "")
+    if len(rest) - len(form) < 2 or rest.startswith(_NOT_AFTER_ZONE):
+        return ""
+    return zone
 
 
 @lru_cache(maxsize=200_000)
@@ -231,9 +245,10 @@ def parse_name(name: str) -> NameParts:
     for inner in re.findall(r"\(([^()]*)\)", text):
         if not region and inner in _regions():
             region, codes = inner, _regions()[inner]
+            in_china = text.startswith(f"{_CHINA}({inner})")  # 中国（上海）自由贸易试验区
             text = text.replace(f"({inner})", "", 1)
-            if text.startswith(_CHINA) and (zone := _zone_at(text, len(_CHINA))):
-                region += zone  # 中国（上海）自由贸易试验区
+            if in_china and (zone := _zone_at(text, len(_CHINA))):
+                region += zone
                 text = text[len(_CHINA) + len(zone) :]
     text = _word_chars(text)
     form = next((f for f in _FORMS if text.endswith(f) and len(text) > len(f)), "")
@@ -368,12 +383,22 @@ def _sound_alike(first: str, second: str) -> bool:
     so with the same `branch_sound`, which the similar-name keys hold."""
     if not first or not second or branch_sound(first) != branch_sound(second):
         return False
+    if _known_place(first) and _known_place(second):  # 泰州 and 台州: two places
+        return False
     one, other = _spoken(first), _spoken(second)
     return one == other or _spoken(branch_key(first)) == other or one == _spoken(branch_key(second))
 
 
 def _spoken(text: str) -> str:
     return "".join(char_sounds(text))
+
+
+def _known_place(branch: str) -> bool:
+    """Whether a branch is named after a place of the region table, written in full or
+    without its level word (`泰州分公司`, `潮阳分公司` for 潮阳区)."""
+    place = _BRANCH_ONLY.sub("", branch)
+    regions = _regions()
+    return any(written in regions for written in (place, *(place + level for level in "市区县")))
 
 
 def _region_penalty(a: NameParts, b: NameParts, b_codes: frozenset[str], notes: list[str]) -> float:
@@ -390,6 +415,9 @@ def _region_penalty(a: NameParts, b: NameParts, b_codes: frozenset[str], notes: 
         notes.append(f"行政区划不同：「{a.region}」与公示主体的登记地")
         return OTHER_REGION_PENALTY
     if a.region_codes & b_codes:
+        if _zone_of(a.region) != _zone_of(b.region):  # 苏州工业园区 lies inside 苏州
+            notes.append(f"行政区划范围不同：「{a.region}」与「{b.region}」")
+            return WIDER_REGION_PENALTY
         if a.region != b.region:
             notes.append(f"行政区划写法不同：「{a.region}」与「{b.region}」")
         return 0.0

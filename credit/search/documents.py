@@ -23,7 +23,7 @@ from credit.search.query import FacetValue
 OPEN_END = 9999_12_31
 NEVER = 0
 NAME_SEPARATOR = "|"
-KEY_FIELD = "screen_key_v3"
+KEY_FIELD = "screen_key_v4"
 """The field of the similar-name keys (`credit.screening.keys`), named with the version of
 their scheme: an index written with older keys lacks it, and is refused until
 `ipcredit reindex` writes the keys anew."""
