@@ -20,6 +20,7 @@ from credit.personal import is_masked_id_number
 from credit.screening import names
 from credit.search.candidates import Lookup
 from credit.search.engine import SearchEngine
+from credit.search.errors import SearchError
 from credit.search.query import Candidate, CandidateBasis
 from credit.text import normalize_name
 from credit.uscc import normalize_uscc, uscc_problem
@@ -343,14 +344,21 @@ async def screen_rows(
             async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
                 tasks = [group.create_task(screened(part)) for part in parts]
         except BaseExceptionGroup as failed:
-            raise _first_error(failed) from failed
+            error = _first_error(failed)
+            if error is failed:
+                raise
+            raise error from failed
     return [row for task in tasks for row in task.result()]
 
 
 def _first_error(failed: BaseExceptionGroup[BaseException]) -> BaseException:
-    """The first error of chunks and pieces that failed: callers handle one error, as from
-    a plain call (the portal answers `EngineUnavailable` with its 503 page)."""
-    error: BaseException = failed
+    """When every chunk and piece that failed met an engine error, the first of them:
+    callers handle one error, as from a plain call (the portal answers `EngineUnavailable`
+    with its 503 page). Any other error keeps the whole group, so no bug hides behind it."""
+    engine_errors, others = failed.split(SearchError)
+    if others is not None or engine_errors is None:
+        return failed
+    error: BaseException = engine_errors
     while isinstance(error, BaseExceptionGroup):
         error = error.exceptions[0]
     return error
