@@ -46,8 +46,9 @@ WIDER_REGION_PENALTY = 3.0
 OTHER_REGION_PENALTY = 30.0
 BRANCH_CAP = 50.0
 HOMOPHONE_BRANCH_PENALTY = 10.0
-"""A branch that reads as the other's but is written otherwise (a typo, or two places that
-sound alike, 泰州 and 台州): a person decides."""
+"""A branch that reads as the other's but is written otherwise and names no known place (a
+typed 广洲 for 广州; two known places that sound alike, 泰州 and 台州, are two branches):
+a person decides."""
 
 # Legal organization forms and the usual type endings, matched longest first.
 _FORMS = (
@@ -219,6 +220,8 @@ def _zone_at(text: str, at: int) -> str:
     of the name (`苏州工业园区有限公司` is the zone's own company) or the zone's last
     character begins a word (`高新区块链`)."""
     zone = next((zone for zone in _ZONES if text.startswith(zone, at)), "")
+    if not zone:
+        return ""
     rest = _word_chars(text[at + len(zone) :])
     form = next((f for f in _FORMS if rest.endswith(f)), "")
     if len(rest) - len(form) < 2 or rest.startswith(_NOT_AFTER_ZONE):
@@ -381,12 +384,13 @@ def _sound_alike(first: str, second: str) -> bool:
     """Two branches written with other characters that read the same (a typed homophone,
     `广洲分公司` for `广州分公司`), the level word left out or not, as in `same_branch`; and
     so with the same `branch_sound`, which the similar-name keys hold."""
-    if not first or not second or branch_sound(first) != branch_sound(second):
+    if not first or not second:
         return False
-    if _known_place(first) and _known_place(second):  # 泰州 and 台州: two places
+    one_key, other_key = branch_sound(first), branch_sound(second)
+    if one_key != other_key or (_known_place(first) and _known_place(second)):  # 泰州, 台州
         return False
     one, other = _spoken(first), _spoken(second)
-    return one == other or _spoken(branch_key(first)) == other or one == _spoken(branch_key(second))
+    return one in (other, other_key) or one_key == other
 
 
 def _spoken(text: str) -> str:
@@ -415,11 +419,12 @@ def _region_penalty(a: NameParts, b: NameParts, b_codes: frozenset[str], notes: 
         notes.append(f"行政区划不同：「{a.region}」与公示主体的登记地")
         return OTHER_REGION_PENALTY
     if a.region_codes & b_codes:
+        if a.region == b.region:
+            return 0.0
         if _zone_of(a.region) != _zone_of(b.region):  # 苏州工业园区 lies inside 苏州
             notes.append(f"行政区划范围不同：「{a.region}」与「{b.region}」")
             return WIDER_REGION_PENALTY
-        if a.region != b.region:
-            notes.append(f"行政区划写法不同：「{a.region}」与「{b.region}」")
+        notes.append(f"行政区划写法不同：「{a.region}」与「{b.region}」")
         return 0.0
     if _related(a.region_codes, b_codes):
         notes.append(f"行政区划范围不同：「{a.region}」与「{b.region}」")
