@@ -115,20 +115,26 @@ def _to_simplified(text: str) -> str:
 _SHORT_TEXT = 200
 
 
-def _cached_when_short(function: Callable[[str], str]) -> Callable[[str], str]:
-    """`function` with its answers for texts up to `_SHORT_TEXT` characters (names,
-    authorities, queries) cached: a register names the same subjects and authorities in
-    many records. Longer texts are computed each time."""
-    cached = lru_cache(maxsize=32_768)(function)
+def cached_when_short(
+    maxsize: int = 32_768,
+) -> Callable[[Callable[[str], str]], Callable[[str], str]]:
+    """A decorator: `function` with its answers for texts up to `_SHORT_TEXT` characters
+    (names, authorities, queries, reasons) cached, `maxsize` of them: a register names the
+    same subjects and authorities in many records. Longer texts are computed each time."""
 
-    @wraps(function)
-    def answer(text: str) -> str:
-        return cached(text) if len(text) <= _SHORT_TEXT else function(text)
+    def decorate(function: Callable[[str], str]) -> Callable[[str], str]:
+        cached = lru_cache(maxsize=maxsize)(function)
 
-    return answer
+        @wraps(function)
+        def answer(text: str) -> str:
+            return cached(text) if len(text) <= _SHORT_TEXT else function(text)
+
+        return answer
+
+    return decorate
 
 
-@_cached_when_short
+@cached_when_short()
 def normalize(text: str) -> str:
     """NFKC, traditional → simplified, lower case, brackets as `( )`, single spaces, stripped.
 
@@ -146,7 +152,7 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LNM"
 
 
-@_cached_when_short
+@cached_when_short()
 def normalize_name(text: str) -> str:
     """`normalize`, then only letters and digits: spaces, brackets, punctuation dropped.
 

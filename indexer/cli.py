@@ -242,7 +242,7 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
 def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     status = EXIT_OK
     data_dir = settings.data_dir
-    with DocumentBuilder() as builder:
+    with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
         if not args.defer_engine:
             _repair_engine(store, settings, builder)
         writer = open_writer(settings)
@@ -473,7 +473,7 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
         try:
             _mask_store(store, settings.data_dir)
             with (
-                DocumentBuilder() as builder,
+                DocumentBuilder(bodies_masked=store.bodies_masked) as builder,
                 LineProgress("重建索引", store.count_records()) as bar,
                 _step(REBUILD_STEP, settings.data_dir),
             ):

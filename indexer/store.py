@@ -192,6 +192,13 @@ class Store:
     # -- reading -------------------------------------------------------------------------
 
     @property
+    def bodies_masked(self) -> bool:
+        """Whether every stored text has had this version's masking (`MASKING_VERSION`): the
+        store was created by it, or `mask_personal_numbers` has run."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'masking'").fetchone()
+        return row is not None and row[0] == MASKING_VERSION
+
+    @property
     def data_version(self) -> int:
         """Advances with every batch that changed something."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
@@ -401,8 +408,7 @@ class Store:
         of bodies in free pages) and checkpoint it. Returns the rows changed. The bodies
         keep their versions: the engine gets them from its rebuild. Needs free space for
         a copy of the store while it runs."""
-        done = self.db.execute("SELECT value FROM meta WHERE key = 'masking'").fetchone()
-        if done is not None and done[0] == MASKING_VERSION:
+        if self.bodies_masked:
             return 0
         with self._transaction():
             changed = self._mask_bodies("records", "record_id", packed=True)

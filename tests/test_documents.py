@@ -52,6 +52,19 @@ def test_a_body_stored_before_every_form_was_masked_is_masked_when_indexed() -> 
     assert document["uscc"] == RECORD["uscc"]
 
 
+def test_the_bodies_of_a_store_marked_masked_are_read_as_stored() -> None:
+    """The store's mark is trusted (`Store.bodies_masked`): only a store without it has its
+    bodies masked on the way to the engine (the test above)."""
+    valid = check_line(RECORD)
+    assert isinstance(valid, Valid)
+    stored = orjson.dumps(
+        {**orjson.loads(str(valid.row[BODY])), "reason": "号码１２３４５６７８９０１２"}
+    )
+    with DocumentBuilder(processes=1, bodies_masked=True) as builder:
+        [document] = builder.records([stored.decode()], lambda built: built)
+    assert orjson.loads(document["body"]) == orjson.loads(stored)
+
+
 def test_former_names_are_read_in_pinyin_each_apart() -> None:
     line = {**RECORD, "subject_name": "济南泉达重工股份有限公司"}
     line["former_names"] = ["济南泉达机械制造有限公司"]

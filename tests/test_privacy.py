@@ -96,3 +96,27 @@ def test_reindex_masks_what_an_older_version_stored_whole(
         orjson.loads(kept)["reason"] == "当事人身份证号 110105********1239，电话 138****8000（2）。"
     )
     assert "个人号码已遮盖" not in run_cli("reindex").stdout  # once per masking version
+
+
+def test_indexing_masks_what_an_older_version_stored_whole_before_the_engine_has_it(
+    samples: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("index", "--defer-engine", samples / "records.jsonl").returncode in (0, 3)
+    store = sqlite3.connect(data_dir / "store.sqlite3")
+    record_id, packed = store.execute(
+        "SELECT record_id, body FROM records WHERE body IS NOT NULL AND delisted_on IS NULL"
+        " AND publish_until IS NULL ORDER BY record_id LIMIT 1"
+    ).fetchone()
+    body = orjson.loads(packed)  # a small store keeps its bodies as text
+    body["reason"] = "当事人身份证号 110105 19900307 1239。"  # as older versions kept it
+    store.execute(
+        "UPDATE records SET body = ? WHERE record_id = ?", (orjson.dumps(body).decode(), record_id)
+    )
+    store.execute("DELETE FROM meta WHERE key = 'masking'")  # as an older version left it
+    store.commit()
+    store.close()
+
+    assert run_cli("index", samples / "records.jsonl").returncode in (0, 3)  # catches up
+    shown = run_cli("show", record_id, "--as-of", body["publish_from"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert "110105********1239" in shown.stdout and "19900307" not in shown.stdout

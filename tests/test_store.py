@@ -116,7 +116,10 @@ def test_changes_since_a_version_in_id_order(tmp_path: Path) -> None:
 
 def test_masking_an_older_store_leaves_no_stale_copy_in_the_file(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite3"
-    Store(path).db.execute("DELETE FROM meta WHERE key = 'masking'")  # as older versions left it
+    fresh = Store(path)
+    assert fresh.bodies_masked  # created by this version: what comes is masked as validated
+    fresh.db.execute("DELETE FROM meta WHERE key = 'masking'")  # as older versions left it
+    assert not fresh.bodies_masked
     older = sqlite3.connect(path)
     older.execute("PRAGMA secure_delete = OFF")  # SQLite's default: freed text stays put
     for n in range(50):
@@ -129,6 +132,7 @@ def test_masking_an_older_store_leaves_no_stale_copy_in_the_file(tmp_path: Path)
     older.close()
     store = Store(path)
     assert store.mask_personal_numbers() == 50
+    assert store.bodies_masked
     assert store.mask_personal_numbers() == 0  # once
     store.close()
     files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())

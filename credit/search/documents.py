@@ -37,6 +37,13 @@ def _short_tokens(value: str) -> str:
     return " ".join(text.segment_for_index(value))
 
 
+@text.cached_when_short(maxsize=131_072)
+def _reason_tokens(reason: str) -> str:
+    """A segmented reason, cached when short: registers give the same reasons in many
+    records (a fifth of them differ, at 1,000,000 generated records)."""
+    return " ".join(text.segment_for_index(reason))
+
+
 def _names_as(tokens: Callable[[str], list[str]], names: list[str]) -> str:
     """The names' tokens (the name's, then each former name's), `NAME_SEPARATOR` between
     two names: a phrase never runs from one name into the next."""
@@ -112,7 +119,7 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         else [],
         "name_pinyin": _names_as(text.pinyin_syllables, [name, *former]),
         "name_initials": _names_as(text.pinyin_initials, [name, *former]),
-        "reason_text": " ".join(text.segment_for_index(str(body["reason"]))),
+        "reason_text": _reason_tokens(str(body["reason"])),
         "authority_text": _short_tokens(str(body["authority"])),
         "decided_day": day_number(decided),
         "month": f"{decided.year}-{decided.month:02d}",
