@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache, lru_cache, wraps
 from importlib import resources
-from math import log
+from math import inf, log
 from typing import Protocol, cast
 
 import jieba
@@ -452,31 +452,31 @@ def _route_words(block: str) -> tuple[str, ...]:
     one pass from the end of the block.
     """
     tokenizer = _jieba()
-    freq = tokenizer.FREQ
+    lookup = tokenizer.FREQ.get
     log_total = log(tokenizer.total)
     size = len(block)
-    best: list[tuple[float, int]] = [(0.0, 0)] * (size + 1)
+    score = [0.0] * (size + 1)  # the best route's log probability from each position on
+    last = list(range(size + 1))  # where the first word of that route ends
     for start in range(size - 1, -1, -1):
-        choice: tuple[float, int] | None = None
+        best, best_end = -inf, start
         end = start
-        piece = block[start]
-        while piece in freq:  # every dictionary word starting here (prefixes are in freq)
-            count = freq[piece]
+        count = lookup(block[start])
+        while count is not None:  # every dictionary word starting here (prefixes are in it)
             if count:
-                candidate = (log(count) - log_total + best[end + 1][0], end)
-                if choice is None or candidate > choice:
-                    choice = candidate
+                value = log(count) - log_total + score[end + 1]
+                if value >= best:  # on a tie the longer word, as jieba's max of (score, end)
+                    best, best_end = value, end
             end += 1
             if end == size:
                 break
-            piece = block[start : end + 1]
-        if choice is None:  # no word: the character alone
-            choice = (log(freq.get(block[start]) or 1) - log_total + best[start + 1][0], start)
-        best[start] = choice
+            count = lookup(block[start : end + 1])
+        if best == -inf:  # no word: the character alone
+            best = log(lookup(block[start]) or 1) - log_total + score[start + 1]
+        score[start], last[start] = best, best_end
     words: list[str] = []
     start = 0
     while start < size:
-        end = best[start][1] + 1
+        end = last[start] + 1
         words.append(block[start:end])
         start = end
     return tuple(words)
@@ -515,7 +515,14 @@ def _single_run(run: str, freq: dict[str, int]) -> Iterator[str]:
     if len(run) <= 1 or freq.get(run):
         yield from run
     else:
-        yield from jieba.finalseg.cut(run)
+        yield from _hmm_words(run)
+
+
+@lru_cache(maxsize=_BLOCK_CACHE)
+def _hmm_words(run: str) -> tuple[str, ...]:
+    """jieba's HMM (`finalseg`) words of a run of single characters, cached: the same
+    runs (a brand, `华创`) come back in many names."""
+    return tuple(jieba.finalseg.cut(run))
 
 
 @lru_cache(maxsize=_BLOCK_CACHE)
