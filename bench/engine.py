@@ -432,7 +432,8 @@ def _notes(records: int, seed: int, day: str, build_status: int) -> list[str]:
         f" {BATCH_LINES:,}-line batch, jieba"
         f" segmentation included; exit status {build_status});"
         " build_peak_memory_mb: the larger of the process tree's summed PSS (sampled every"
-        " 0.1 s, worker pool included) and the largest process's `ru_maxrss`",
+        " 0.1 s, or as often as 2% of a core allows, worker pool included) and the largest"
+        " process's `ru_maxrss`",
         "data_dir_mb: every file under the data directory right after the build (store"
         " `store.sqlite3*` = store_mb, the current index directory = index_mb, lock files)",
         f"queries, as of {day} (`credit.clock.today()`), in one child `python -m bench.engine"

@@ -174,7 +174,8 @@ def _measure(records: int, seed: int, fig: Callable[..., None]) -> list[str]:
         f" second run: applied {second_counts.applied}, unchanged {second_counts.unchanged},"
         f" withdrawn {second_counts.withdrawn}, rejected {second_counts.rejected}",
         "peak memory: the larger of the whole process tree's summed PSS (the index"
-        " process and its worker pool, sampled every 0.1 s; shared pages counted"
+        " process and its worker pool, sampled every 0.1 s or as often as 2% of a core"
+        " allows; shared pages counted"
         " once) and the largest single process's `ru_maxrss` (from wait4, also given"
         " alone); `*_anonymous_memory_mb` is the tree's peak of memory not backed by"
         " files (without mmap'd index or database pages); MB = 10^6 bytes",
