@@ -24,9 +24,10 @@ from credit.personal import mask_stored_body, may_hold_personal_numbers, redact_
 from indexer import bodies
 
 SCHEMA_VERSION = 1
-MASKING_VERSION = "2"
+MASKING_VERSION = "3"
 """The masking of personal numbers (`credit.personal`) the stored texts have had: 2 —
-numbers written in groups and 15-digit ID numbers, which older versions kept whole."""
+numbers written in groups and 15-digit ID numbers, which older versions kept whole; 3 —
+mobile numbers after a country code, and source URLs. Change it with the masking."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -183,7 +184,10 @@ class Store:
             (str(SCHEMA_VERSION),),
         )
         if existing is None:  # nothing stored yet: what comes is masked as it is validated
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('masking', ?)", (MASKING_VERSION,))
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('masking', ?), ('masked_at', '0')",
+                (MASKING_VERSION,),
+            )
         self._bodies = bodies.BodyCodec(self.db)
 
     def close(self) -> None:
@@ -194,9 +198,17 @@ class Store:
     @property
     def bodies_masked(self) -> bool:
         """Whether every stored text has had this version's masking (`MASKING_VERSION`): the
-        store was created by it, or `mask_personal_numbers` has run."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'masking'").fetchone()
-        return row is not None and row[0] == MASKING_VERSION
+        store was created by it, or `mask_personal_numbers` has run, and every batch since
+        was written by it. Each batch moves `masked_at` along with the data version; a
+        batch written by another version does not, and the mark lapses."""
+        marks = dict(
+            self.db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('masking', 'masked_at', 'data_version')"
+            ).fetchall()
+        )
+        return marks.get("masking") == MASKING_VERSION and marks.get("masked_at") == marks.get(
+            "data_version"
+        )
 
     @property
     def data_version(self) -> int:
@@ -358,6 +370,10 @@ class Store:
                 self.db.execute(
                     "UPDATE meta SET value = ? WHERE key = 'data_version'", (str(version),)
                 )
+                self.db.execute(  # validated by this version: the mark holds, if it held
+                    "UPDATE meta SET value = ? WHERE key = 'masked_at' AND value = ?",
+                    (str(version), str(version - 1)),
+                )
                 self.db.execute(
                     "INSERT INTO batches VALUES (?, ?, ?, ?)",
                     (version, run_id, _utc_now(), counts.changed),
@@ -404,10 +420,11 @@ class Store:
 
     def mask_personal_numbers(self) -> int:
         """Mask what an older ipcredit stored whole (bodies, rejected lines), once per
-        `MASKING_VERSION`, then rewrite the file (VACUUM: older versions left stale copies
-        of bodies in free pages) and checkpoint it. Returns the rows changed. The bodies
-        keep their versions: the engine gets them from its rebuild. Needs free space for
-        a copy of the store while it runs."""
+        `MASKING_VERSION` and again after another version wrote a batch, then rewrite the
+        file (VACUUM: older versions left stale copies of bodies in free pages) and
+        checkpoint it. Returns the rows changed. The bodies keep their versions: the
+        engine gets them from its rebuild. Needs free space for a copy of the store while
+        it runs."""
         if self.bodies_masked:
             return 0
         with self._transaction():
@@ -422,7 +439,10 @@ class Store:
             )
             changed += len(fixed)
         self.db.execute("VACUUM")  # marked done only once the file holds no stale copy
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('masking', ?)", (MASKING_VERSION,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('masking', ?), ('masked_at', ?)",
+            (MASKING_VERSION, str(self.data_version)),
+        )
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return changed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import tempfile
 from datetime import date, datetime, timedelta
@@ -12,9 +13,10 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from credit.personal import mask_personal_data
 from credit.publication import Window, is_published
 from indexer.ingest import ingest_feed
-from indexer.store import CASE_CHANGES, RECORD_CHANGES, Store
+from indexer.store import CASE_CHANGES, MASKING_VERSION, RECORD_CHANGES, Store
 from tests.test_models import GOOD, RECORD
 
 BASE_DAY = date(2025, 1, 1)
@@ -137,3 +139,45 @@ def test_masking_an_older_store_leaves_no_stale_copy_in_the_file(tmp_path: Path)
     store.close()
     files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert b"19900307" not in files and b"110105********1239" in files
+
+
+def test_the_masked_mark_holds_through_this_versions_batches_and_lapses_after_anothers(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "store.sqlite3")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(orjson.dumps(RECORD) + b"\n")
+    ingest_feed(store, feed)
+    assert store.data_version == 1 and store.bodies_masked
+    # an older ipcredit writes a batch: the data version moves, the mark does not
+    store.db.execute("UPDATE meta SET value = '2' WHERE key = 'data_version'")
+    assert not store.bodies_masked
+    feed.write_bytes(orjson.dumps({**RECORD, "updated_at": "2025-03-11T09:00:00+08:00"}) + b"\n")
+    ingest_feed(store, feed)
+    assert store.data_version == 3 and not store.bodies_masked  # it stays lapsed
+    assert store.mask_personal_numbers() == 0  # nothing to change, but checked again
+    assert store.bodies_masked
+    store.close()
+
+
+MASKING_VECTORS = [
+    "身份证 110105199003071239，手机 13800138000",
+    "１１０１０５１９９００３０７１２３９",
+    "110105 19900307 1239；138-0013-8000",
+    "一代身份证 110105900307123",
+    "电话 +86 138 0013 8000，００８６１３８００１３８０００",
+    "https://example.org/a?tel=8613800138000",
+    "注册号 110105900307123，订单 12345678901",
+]
+MASKED_AS = {"3": "df875e0389f2"}
+"""What `mask_personal_data` makes of `MASKING_VECTORS`, per `MASKING_VERSION`."""
+
+
+def test_a_change_to_the_masking_comes_with_a_new_masking_version() -> None:
+    """Stores marked with a version are trusted to be masked as it masks: when the masking
+    changes, `MASKING_VERSION` must change too (then a reindex masks older stores again)."""
+    masked = "\n".join(mask_personal_data(vector) for vector in MASKING_VECTORS)
+    digest = hashlib.sha256(masked.encode()).hexdigest()[:12]
+    assert MASKED_AS.get(MASKING_VERSION) == digest, (
+        f"the masking gives {digest}: raise MASKING_VERSION and record it in MASKED_AS"
+    )
