@@ -518,10 +518,11 @@ def _single_run(run: str, freq: dict[str, int]) -> Iterator[str]:
         yield from _hmm_words(run)
 
 
-@lru_cache(maxsize=_BLOCK_CACHE)
+@lru_cache(maxsize=16_384)
 def _hmm_words(run: str) -> tuple[str, ...]:
     """jieba's HMM (`finalseg`) words of a run of single characters, cached: the same
-    runs (a brand, `华创`) come back in many names."""
+    runs (a brand, `华创`) come back in many names (18,585 distinct runs in 200,000
+    generated records)."""
     return tuple(jieba.finalseg.cut(run))
 
 

@@ -37,10 +37,11 @@ def _short_tokens(value: str) -> str:
     return " ".join(text.segment_for_index(value))
 
 
-@text.cached_when_short(maxsize=131_072)
+@text.cached_when_short(maxsize=16_384)
 def _reason_tokens(reason: str) -> str:
     """A segmented reason, cached when short: registers give the same reasons in many
-    records (a fifth of them differ, at 1,000,000 generated records)."""
+    records (a fifth of them differ, at 1,000,000 generated records). A worker's share of
+    those finds 68% of its reasons in 16,384 entries (about 8 MB), 77% in 131,072."""
     return " ".join(text.segment_for_index(reason))
 
 
