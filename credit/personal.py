@@ -124,10 +124,16 @@ def mask_id_numbers(text: str) -> str:
 
 
 def mask_personal_data(text: str) -> str:
-    """Mask valid ID numbers and mobile numbers inside free text."""
-    if not may_hold_personal_numbers(text):
-        return text
-    return _masked_numbers(text, _PERSONAL_NUMBERS)
+    """Mask valid ID numbers and mobile numbers inside free text, until nothing more is
+    masked: an ID number's last four digits and the group after them can read as a
+    mobile number (`110105********1380 0138000`), and text masked once is then masked
+    the same way again (validation, then a stored body on its way to the engine)."""
+    while may_hold_personal_numbers(text):
+        masked = _masked_numbers(text, _PERSONAL_NUMBERS)
+        if masked == text:
+            break
+        text = masked
+    return text
 
 
 _Kind = tuple[int, Callable[[str], bool], Callable[[str], str]]

@@ -521,8 +521,9 @@ def _single_run(run: str, freq: dict[str, int]) -> Iterator[str]:
 @lru_cache(maxsize=16_384)
 def _hmm_words(run: str) -> tuple[str, ...]:
     """jieba's HMM (`finalseg`) words of a run of single characters, cached: the same
-    runs (a brand, `华创`) come back in many names (18,585 distinct runs in 200,000
-    generated records)."""
+    runs (a brand, `华创`) come back in many names. An indexing worker's 250,000 records
+    of 1,000,000 generated ask 135,563 runs, 22,647 distinct: 81% are found in 16,384
+    entries, 83% in 32,768 or more."""
     return tuple(jieba.finalseg.cut(run))
 
 

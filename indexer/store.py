@@ -428,6 +428,7 @@ class Store:
         if self.bodies_masked:
             return 0
         with self._transaction():
+            version = self.data_version  # a batch after this transaction lapses the mark
             changed = self._mask_bodies("records", "record_id", packed=True)
             changed += self._mask_bodies("cases", "case_id", packed=False)
             rejects = self.db.execute("SELECT run_id, line_no, line FROM ingest_rejects")
@@ -441,7 +442,7 @@ class Store:
         self.db.execute("VACUUM")  # marked done only once the file holds no stale copy
         self.db.execute(
             "INSERT OR REPLACE INTO meta VALUES ('masking', ?), ('masked_at', ?)",
-            (MASKING_VERSION, str(self.data_version)),
+            (MASKING_VERSION, str(version)),
         )
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return changed

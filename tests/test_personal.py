@@ -154,3 +154,20 @@ def test_a_full_width_country_code_and_a_masked_number_in_a_query() -> None:
         assert holds_personal_number(query)
     for query in ("深圳市创明", "国知发〔2025〕13号", "91440300MA5F0A1B2N"):
         assert not holds_personal_number(query)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("110105199003061380 0138000", "110105********138****8000"),
+        ("13912345 13800138000", "139****5138****8000"),
+        (
+            "身份证 110105199003071239，手机 13800138000",
+            "身份证 110105********1239，手机 138****8000",
+        ),
+    ],
+)
+def test_masking_twice_masks_nothing_more(text: str, masked: str) -> None:
+    """Validation masks a text and indexing may mask the stored text again: the same."""
+    assert mask_personal_data(text) == masked
+    assert mask_personal_data(masked) == masked

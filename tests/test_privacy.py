@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,7 @@ def test_indexing_masks_what_an_older_version_stored_whole_before_the_engine_has
     assert "110105********1239" in shown.stdout and "19900307" not in shown.stdout
 
 
+_DIGITS_APART = re.compile(r"[\s+-]")
 WRITTEN_NUMBERS = " 电话 +86 138 0013 8000，身份证１１０１０５１９９００３０７１２３９"
 URL_NUMBERS = "?tel=8613800138000&id=110105199003071239"
 
@@ -175,5 +178,6 @@ def test_validation_masks_every_text_as_the_stored_masking_does(example: dict[st
         texts += 1
         body = orjson.loads(str(checked.row[-1]))
         assert mask_stored_body(body) == body, key
-        assert "13800138000" not in str(checked.row) and "19900307" not in str(checked.row), key
+        written = _DIGITS_APART.sub("", unicodedata.normalize("NFKC", str(checked.row)))
+        assert "13800138000" not in written and "19900307" not in written, key
     assert texts >= 3, f"only {texts} texts took numbers ({refused} fields refused them)"
