@@ -31,18 +31,17 @@ SIMILAR_KINDS = frozenset({"serious_list", "dishonest_act"})
 """Records screening looks for similar names of: a good-credit record never makes a verdict."""
 
 
-@lru_cache(maxsize=65_536)
-def _short_tokens(value: str) -> str:
-    """Segmented names and authorities, cached: a register repeats them in many records."""
+def _segmented(value: str) -> str:
+    """A text's index tokens (`text.segment_for_index`), joined by spaces."""
     return " ".join(text.segment_for_index(value))
 
 
-@text.cached_when_short(maxsize=16_384)
-def _reason_tokens(reason: str) -> str:
-    """A segmented reason, cached when short: registers give the same reasons in many
-    records (a fifth of them differ, at 1,000,000 generated records). A worker's share of
-    those finds 68% of its reasons in 16,384 entries (about 8 MB), 77% in 131,072."""
-    return " ".join(text.segment_for_index(reason))
+_short_tokens = lru_cache(maxsize=65_536)(_segmented)
+"""Names and authorities segmented, cached: a register repeats them in many records."""
+_reason_tokens = text.cached_when_short(maxsize=16_384)(_segmented)
+"""Reasons segmented, cached when short: registers give the same reasons in many records
+(a fifth of them differ, at 1,000,000 generated records). A worker's share of those finds
+68% of its reasons in 16,384 entries (about 8 MB), 77% in 131,072."""
 
 
 def _names_as(tokens: Callable[[str], list[str]], names: list[str]) -> str:
