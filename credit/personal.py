@@ -5,6 +5,7 @@ characters. Valid 18-digit ID numbers, first-generation 15-digit ones and mainla
 mobile numbers inside free text are masked the same way (`mask_personal_data`;
 `mask_id_numbers` masks the ID numbers alone, for text whose phone numbers are to be
 kept) — also when written in groups (`110105 19900307 1239`, `138-0013-8000`).
+A URL is read as decoded too (`mask_url`: `?tel=138%200013%208000`).
 `redact_digits` is the blunt version for text that is not validated (rejected feed
 lines, log lines): every long run of digits is masked whether or not its check digit
 is right.
@@ -17,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from urllib.parse import quote, unquote_plus
 
 from credit import regions
 
@@ -33,7 +35,10 @@ _RUN = re.compile(rf"(?<!\d)(?=\d(?:{_GAP}?\d){{10}}){_GROUP}(?:{_GAP}{_GROUP})*
 group."""
 _GROUPS = re.compile(_GROUP)
 _GAPS = re.compile(_GAP)
-_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{10,}}(?:{_GAP}?[Xx])?")
+_URL_GAP = rf"(?:{_GAP}|\+|%20|%2[Dd])"
+"""A gap as a URL writes it too (`138%200013%208000`): `redact_digits` reads these."""
+_URL_GAPS = re.compile(_URL_GAP)
+_DIGIT_RUN = re.compile(rf"\d(?:{_URL_GAP}?\d){{10,}}(?:{_URL_GAP}?[Xx])?")
 _ELEVEN_DIGITS = re.compile(rf"\d(?:{_GAP}?\d){{10}}")
 _DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ \u3000]\d{4}-\d{2}-\d{2})*")
 _REGISTRATION_BEFORE = re.compile(r"注册(?:号码?|码)[：:]?\s*$")
@@ -188,6 +193,10 @@ def _number_from(
 
 
 _IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})
+_URLS = frozenset({"source_url"})
+_URL_SAFE = ":/?#[]@!$&'()*,;="
+"""What `mask_url` leaves as it is when it writes a URL again: the reserved characters
+but `%` and `+`, which its decoded text holds only as themselves."""
 
 
 def holds_personal_number(text: str) -> bool:
@@ -202,12 +211,41 @@ def may_hold_personal_numbers(text: str) -> bool:
     return _ELEVEN_DIGITS.search(text) is not None
 
 
+def body_may_hold_personal_numbers(text: str) -> bool:
+    """`may_hold_personal_numbers` for a stored body's text, URLs in it read as decoded
+    (`tel=138%200013%208000`, `id=110105+19900307+1239`): a body without such a run needs
+    no `mask_stored_body`."""
+    if may_hold_personal_numbers(text):
+        return True
+    return ("%" in text or "+" in text) and may_hold_personal_numbers(unquote_plus(text))
+
+
+def mask_url(url: str) -> str:
+    """A URL with the personal numbers in it masked as `mask_personal_data` masks text,
+    also those written percent-encoded or with `+` or `%20` between their groups: such a
+    URL is written again from its decoded text, masked. A URL without a personal number
+    is left as it is."""
+    url = mask_personal_data(url)
+    while "%" in url or "+" in url:
+        decoded = unquote_plus(url)
+        masked = mask_personal_data(decoded)
+        if masked == decoded:
+            break
+        url = quote(masked, safe=_URL_SAFE)
+    return url
+
+
 def mask_stored_body(body: dict[str, Any]) -> dict[str, Any]:
     """A stored record or case with ID and mobile numbers masked in every text (not in its
     identifiers). What validation does to a new line, for bodies stored before it masked
     as much (full-width digits, a number followed by letters); a no-op on the others."""
     return {
-        key: value if key in _IDENTIFIERS else _masked_value(value) for key, value in body.items()
+        key: value
+        if key in _IDENTIFIERS
+        else mask_url(value)
+        if key in _URLS and isinstance(value, str)
+        else _masked_value(value)
+        for key, value in body.items()
     }
 
 
@@ -221,7 +259,8 @@ def _masked_value(value: Any) -> Any:
 
 def redact_digits(text: str) -> str:
     """Mask every run of 11 or more digits (IDs, phones, whatever their check digit), also
-    one written in groups; dates side by side (`2025-03-10 2025-04-01`) are left."""
+    one written in groups (in a URL too: `138+0013+8000`, `138%200013%208000`); dates side
+    by side (`2025-03-10 2025-04-01`) are left."""
     return _DIGIT_RUN.sub(_redacted, text)
 
 
@@ -229,5 +268,5 @@ def _redacted(match: re.Match[str]) -> str:
     run = match[0]
     if _DATES.fullmatch(run):
         return run
-    joined = _GAPS.sub("", run)
+    joined = _URL_GAPS.sub("", run)
     return joined[:3] + "*" * (len(joined) - 7) + joined[-4:]

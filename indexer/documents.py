@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from credit import collector
-from credit.personal import mask_stored_body, may_hold_personal_numbers
+from credit.personal import body_may_hold_personal_numbers, mask_stored_body
 from credit.search.documents import case_document, record_document
 from credit.search.engine import RecordForm
 from indexer.checking import Checked, check_lines
@@ -36,7 +36,7 @@ def _stored(masked: bool, body: str) -> dict[str, Any]:
     bodies are `masked` already (`Store.bodies_masked`) is only read; bodies stored before
     validation masked every form are masked here, when indexed again."""
     parsed: dict[str, Any] = orjson.loads(body)
-    if masked or not may_hold_personal_numbers(body):
+    if masked or not body_may_hold_personal_numbers(body):
         return parsed
     return mask_stored_body(parsed)
 

@@ -20,14 +20,15 @@ import orjson
 
 from credit.fields import timestamp_micros
 from credit.models import CreditRecord, TypicalCase, Withdrawal
-from credit.personal import mask_stored_body, may_hold_personal_numbers, redact_digits
+from credit.personal import body_may_hold_personal_numbers, mask_stored_body, redact_digits
 from indexer import bodies
 
 SCHEMA_VERSION = 1
-MASKING_VERSION = "3"
+MASKING_VERSION = "4"
 """The masking of personal numbers (`credit.personal`) the stored texts have had: 2 —
 numbers written in groups and 15-digit ID numbers, which older versions kept whole; 3 —
-mobile numbers after a country code, and source URLs. Change it with the masking."""
+mobile numbers after a country code, and source URLs; 4 — numbers in source URLs written
+percent-encoded or with `+` between groups. Change it with the masking."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -452,7 +453,7 @@ class Store:
         fixed: list[tuple[object, str]] = []
         for ident, stored in rows:  # written after the last is read
             text = self._bodies.unpack(stored) if packed else str(stored)
-            if not may_hold_personal_numbers(text):
+            if not body_may_hold_personal_numbers(text):
                 continue
             body = orjson.loads(text)
             masked = mask_stored_body(body)

@@ -11,6 +11,7 @@ from credit.personal import (
     mask_id_number,
     mask_id_numbers,
     mask_personal_data,
+    mask_url,
     redact_digits,
 )
 
@@ -108,6 +109,8 @@ def test_first_generation_id_numbers_are_masked() -> None:
 def test_redact_digits_masks_grouped_runs_and_leaves_dates() -> None:
     redacted = redact_digits("证件 1101 0519 9003 0712 39 2025，电话 138-0013-8000")
     assert "0519" not in redacted and "0013" not in redacted
+    in_url = redact_digits("?tel=138%200013%208000&id=110105+19900307+1239&t=2025-03-10+08:00")
+    assert in_url == "?tel=138****8000&id=110***********1239&t=2025-03-10+08:00"
     assert redact_digits("期间 2025-03-10 2025-04-01") == "期间 2025-03-10 2025-04-01"
 
 
@@ -171,3 +174,33 @@ def test_masking_twice_masks_nothing_more(text: str, masked: str) -> None:
     """Validation masks a text and indexing may mask the stored text again: the same."""
     assert mask_personal_data(text) == masked
     assert mask_personal_data(masked) == masked
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("https://e.org/a?tel=138%200013%208000&x=1", "https://e.org/a?tel=138****8000&x=1"),
+        ("https://e.org/a?tel=138+0013+8000", "https://e.org/a?tel=138****8000"),
+        ("https://e.org/a?tel=138%2D0013%2D8000", "https://e.org/a?tel=138****8000"),
+        (  # every digit percent-encoded
+            "https://e.org/a?id=%31%31%30%31%30%35%31%39%39%30%30%33%30%37%31%32%33%39",
+            "https://e.org/a?id=110105********1239",
+        ),
+        (  # the rest written again as a URL writes it
+            "https://e.org/%E6%A1%88%E4%BE%8B?id=110105%2019900307%201239&q=a%20b",
+            "https://e.org/%E6%A1%88%E4%BE%8B?id=110105********1239&q=a%20b",
+        ),
+        ("https://e.org/a?tel=8613800138000", "https://e.org/a?tel=86138****8000"),
+    ],
+)
+def test_mask_url_reads_numbers_as_the_url_encodes_them(url: str, masked: str) -> None:
+    assert mask_url(url) == masked
+    assert mask_url(masked) == masked  # masked once, left as it is
+
+
+def test_mask_url_leaves_a_url_without_personal_numbers_as_written() -> None:
+    for url in (
+        "https://e.org/%E6%A1%88?q=a+b&n=12345678901&t=2025-03-10%2009:00",
+        "https://e.org/cases/c-2025-0001?page=2#top",
+    ):
+        assert mask_url(url) == url

@@ -7,6 +7,7 @@ import sqlite3
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 import orjson
 import pytest
@@ -122,6 +123,33 @@ def test_reindex_masks_what_an_older_version_stored_whole(
     assert "个人号码已遮盖" not in run_cli("reindex").stdout  # once per masking version
 
 
+def test_reindex_masks_a_source_url_a_version_3_store_kept_whole(
+    samples: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    """Version 3 masked URLs as text: numbers written `%20` or `+` apart stayed whole."""
+    assert run_cli("index", samples / "cases.jsonl").returncode in (0, 3)
+    store = sqlite3.connect(data_dir / "store.sqlite3")
+    case_id, text = store.execute("SELECT case_id, body FROM cases LIMIT 1").fetchone()
+    body = orjson.loads(text)
+    body["source_url"] = "https://example.org/c?tel=138%200013%208000&id=110105+19900307+1239"
+    store.execute(
+        "UPDATE cases SET body = ? WHERE case_id = ?", (orjson.dumps(body).decode(), case_id)
+    )
+    store.execute("UPDATE meta SET value = '3' WHERE key = 'masking'")  # as version 3 left it
+    store.commit()
+    store.close()
+
+    assert run_cli("reindex").returncode == 0
+    store = sqlite3.connect(data_dir / "store.sqlite3")
+    (kept,) = store.execute("SELECT body FROM cases WHERE case_id = ?", (case_id,)).fetchone()
+    store.close()
+    assert orjson.loads(kept)["source_url"] == (
+        "https://example.org/c?tel=138****8000&id=110105********1239"
+    )
+    stored = all_bytes_under(data_dir)
+    assert b"0013%208000" not in stored and b"19900307" not in stored
+
+
 def test_indexing_masks_what_an_older_version_stored_whole_before_the_engine_has_it(
     samples: Path, data_dir: Path, run_cli: RunCli
 ) -> None:
@@ -148,7 +176,7 @@ def test_indexing_masks_what_an_older_version_stored_whole_before_the_engine_has
 
 _DIGITS_APART = re.compile(r"[\s+-]")
 WRITTEN_NUMBERS = " 电话 +86 138 0013 8000，身份证１１０１０５１９９００３０７１２３９"
-URL_NUMBERS = "?tel=8613800138000&id=110105199003071239"
+URL_NUMBERS = "?tel=8613800138000&id=110105199003071239&m=138%200013%208000&p=110105+19900307+1239"
 
 
 def _with_numbers(value: object, key: str) -> object:
@@ -178,6 +206,7 @@ def test_validation_masks_every_text_as_the_stored_masking_does(example: dict[st
         texts += 1
         body = orjson.loads(str(checked.row[-1]))
         assert mask_stored_body(body) == body, key
-        written = _DIGITS_APART.sub("", unicodedata.normalize("NFKC", str(checked.row)))
+        shown = unquote_plus(unicodedata.normalize("NFKC", str(checked.row)))
+        written = _DIGITS_APART.sub("", shown)
         assert "13800138000" not in written and "19900307" not in written, key
     assert texts >= 3, f"only {texts} texts took numbers ({refused} fields refused them)"

@@ -13,7 +13,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credit.personal import mask_personal_data
+from credit.personal import mask_stored_body
 from credit.publication import Window, is_published
 from indexer.ingest import ingest_feed
 from indexer.store import CASE_CHANGES, MASKING_VERSION, RECORD_CHANGES, Store
@@ -170,14 +170,21 @@ MASKING_VECTORS = [
     "注册号 110105900307123，订单 12345678901",
     "110105199003061380 0138000",  # once masked, the ID's last digits read as a mobile
 ]
-MASKED_AS = {"3": "d51ec9479ddb"}
-"""What `mask_personal_data` makes of `MASKING_VECTORS`, per `MASKING_VERSION`."""
+MASKING_URLS = [
+    "https://example.org/a?tel=138%200013%208000&id=110105+19900307+1239",
+    "https://example.org/a?id=%31%31%30%31%30%35%31%39%39%30%30%33%30%37%31%32%33%39",
+]
+MASKED_AS = {"4": "ddb4ad5fba1f"}
+"""What `mask_stored_body` makes of `MASKING_VECTORS` and `MASKING_URLS`, per
+`MASKING_VERSION`."""
 
 
 def test_a_change_to_the_masking_comes_with_a_new_masking_version() -> None:
     """Stores marked with a version are trusted to be masked as it masks: when the masking
     changes, `MASKING_VERSION` must change too (then a reindex masks older stores again)."""
-    masked = "\n".join(mask_personal_data(vector) for vector in MASKING_VECTORS)
+    bodies = [{"reason": vector} for vector in MASKING_VECTORS]
+    bodies += [{"source_url": url} for url in MASKING_URLS]
+    masked = "\n".join(str(mask_stored_body(body)) for body in bodies)
     digest = hashlib.sha256(masked.encode()).hexdigest()[:12]
     assert MASKED_AS.get(MASKING_VERSION) == digest, (
         f"the masking gives {digest}: raise MASKING_VERSION and record it in MASKED_AS"
