@@ -98,11 +98,11 @@ def clean_id_number(value: str) -> str:
 
 def clean_url(value: str) -> str:
     """An http(s) URL of at most 2,000 characters, personal numbers in it masked (a query
-    string may carry one: `?tel=138****8000`, `personal.mask_url`)."""
+    string may carry one: `?tel=138****8000`, also in escapes: `138%200013%208000`)."""
     value = value.strip()
     if len(value) > URL_LIMIT or not _URL.fullmatch(value):
         fail("应为 http:// 或 https:// 开头的网址 (must be an http or https URL)")
-    return personal.mask_url(value)
+    return personal.mask_personal_data(value)
 
 
 def parse_day(value: Any) -> date:

@@ -5,7 +5,7 @@ characters. Valid 18-digit ID numbers, first-generation 15-digit ones and mainla
 mobile numbers inside free text are masked the same way (`mask_personal_data`;
 `mask_id_numbers` masks the ID numbers alone, for text whose phone numbers are to be
 kept) — also when written in groups (`110105 19900307 1239`, `138-0013-8000`).
-A URL is read as decoded too (`mask_url`: `?tel=138%200013%208000`).
+So are those a URL spells in escapes (`?tel=138%200013%208000`, `credit.escaped`).
 `redact_digits` is the blunt version for text that is not validated (rejected feed
 lines, log lines): every long run of digits is masked whether or not its check digit
 is right.
@@ -18,9 +18,8 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import quote, unquote_plus
 
-from credit import regions
+from credit import escaped, regions
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -35,12 +34,9 @@ _RUN = re.compile(rf"(?<!\d)(?=\d(?:{_GAP}?\d){{10}}){_GROUP}(?:{_GAP}{_GROUP})*
 group."""
 _GROUPS = re.compile(_GROUP)
 _GAPS = re.compile(_GAP)
-_URL_GAP = rf"(?:{_GAP}|\+|%20|%2[Dd])"
-"""A gap as a URL writes it too (`138%200013%208000`): `redact_digits` reads these."""
-_URL_GAPS = re.compile(_URL_GAP)
-_DIGIT_RUN = re.compile(rf"\d(?:{_URL_GAP}?\d){{10,}}(?:{_URL_GAP}?[Xx])?")
+_DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{10,}}(?:{_GAP}?[Xx])?")
 _ELEVEN_DIGITS = re.compile(rf"\d(?:{_GAP}?\d){{10}}")
-_DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ \u3000]\d{4}-\d{2}-\d{2})*")
+_DATES = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}(?:{_GAP}\d{{4}}-\d{{2}}-\d{{2}})*")
 _REGISTRATION_BEFORE = re.compile(r"注册(?:号码?|码)[：:]?\s*$")
 """A 15-digit number named a registration number (工商注册号) is one, not an ID number."""
 _LONGEST = 18
@@ -129,16 +125,30 @@ def mask_id_numbers(text: str) -> str:
 
 
 def mask_personal_data(text: str) -> str:
-    """Mask valid ID numbers and mobile numbers inside free text, until nothing more is
-    masked: an ID number's last four digits and the group after them can read as a
+    """Mask valid ID numbers and mobile numbers inside free text, and inside its URLs as
+    the URL writes them (`?tel=138%200013%208000`, `credit.escaped`), until nothing more
+    is masked: an ID number's last four digits and the group after them can read as a
     mobile number (`110105********1380 0138000`), and text masked once is then masked
     the same way again (validation, then a stored body on its way to the engine)."""
-    while may_hold_personal_numbers(text):
-        masked = _masked_numbers(text, _PERSONAL_NUMBERS)
+    while True:
+        masked = text
+        if may_hold_personal_numbers(masked):
+            masked = _masked_numbers(masked, _PERSONAL_NUMBERS)
+        if "://" in masked:
+            masked = escaped.URLS.sub(_masked_url, masked)
         if masked == text:
-            break
+            return text
         text = masked
-    return text
+
+
+def _masked_url(url: re.Match[str]) -> str:
+    """A URL with the numbers its escapes spell masked; as written when it has none (a
+    number it writes plainly is masked as in text)."""
+    view = escaped.url_view(url[0])
+    if not may_hold_personal_numbers(view):
+        return url[0]
+    masked = _masked_numbers(view, _PERSONAL_NUMBERS)
+    return url[0] if masked == view else escaped.url_written(masked)
 
 
 _Kind = tuple[int, Callable[[str], bool], Callable[[str], str]]
@@ -193,10 +203,6 @@ def _number_from(
 
 
 _IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})
-_URLS = frozenset({"source_url"})
-_URL_SAFE = ":/?#[]@!$&'()*,;="
-"""What `mask_url` leaves as it is when it writes a URL again: the reserved characters
-but `%` and `+`, which its decoded text holds only as themselves."""
 
 
 def holds_personal_number(text: str) -> bool:
@@ -212,27 +218,13 @@ def may_hold_personal_numbers(text: str) -> bool:
 
 
 def body_may_hold_personal_numbers(text: str) -> bool:
-    """`may_hold_personal_numbers` for a stored body's text, URLs in it read as decoded
-    (`tel=138%200013%208000`, `id=110105+19900307+1239`): a body without such a run needs
-    no `mask_stored_body`."""
+    """`may_hold_personal_numbers` for a stored body's JSON, read as its strings read
+    (`\t`, `\u0031`) and its URLs as they spell numbers (`credit.escaped`): a body
+    without such a run needs no `mask_stored_body`."""
+    text = escaped.json_view(text)
     if may_hold_personal_numbers(text):
         return True
-    return ("%" in text or "+" in text) and may_hold_personal_numbers(unquote_plus(text))
-
-
-def mask_url(url: str) -> str:
-    """A URL with the personal numbers in it masked as `mask_personal_data` masks text,
-    also those written percent-encoded or with `+` or `%20` between their groups: such a
-    URL is written again from its decoded text, masked. A URL without a personal number
-    is left as it is."""
-    url = mask_personal_data(url)
-    while "%" in url or "+" in url:
-        decoded = unquote_plus(url)
-        masked = mask_personal_data(decoded)
-        if masked == decoded:
-            break
-        url = quote(masked, safe=_URL_SAFE)
-    return url
+    return "://" in text and may_hold_personal_numbers(escaped.url_view(text))
 
 
 def mask_stored_body(body: dict[str, Any]) -> dict[str, Any]:
@@ -240,12 +232,7 @@ def mask_stored_body(body: dict[str, Any]) -> dict[str, Any]:
     identifiers). What validation does to a new line, for bodies stored before it masked
     as much (full-width digits, a number followed by letters); a no-op on the others."""
     return {
-        key: value
-        if key in _IDENTIFIERS
-        else mask_url(value)
-        if key in _URLS and isinstance(value, str)
-        else _masked_value(value)
-        for key, value in body.items()
+        key: value if key in _IDENTIFIERS else _masked_value(value) for key, value in body.items()
     }
 
 
@@ -259,14 +246,19 @@ def _masked_value(value: Any) -> Any:
 
 def redact_digits(text: str) -> str:
     """Mask every run of 11 or more digits (IDs, phones, whatever their check digit), also
-    one written in groups (in a URL too: `138+0013+8000`, `138%200013%208000`); dates side
-    by side (`2025-03-10 2025-04-01`) are left."""
-    return _DIGIT_RUN.sub(_redacted, text)
+    one written in groups, or in escapes (`\u0031`, a URL's `%31` or `138%200013%208000`:
+    the line is then kept as it reads, `credit.escaped`); dates side by side
+    (`2025-03-10 2025-04-01`) are left."""
+    view = escaped.json_view(text)
+    if "://" in view:
+        view = escaped.URLS.sub(lambda url: escaped.url_view(url[0]), view)
+    redacted = _DIGIT_RUN.sub(_redacted, view)
+    return text if redacted == view else redacted.replace(escaped.PLUS, "+")
 
 
 def _redacted(match: re.Match[str]) -> str:
     run = match[0]
     if _DATES.fullmatch(run):
         return run
-    joined = _URL_GAPS.sub("", run)
+    joined = _GAPS.sub("", run)
     return joined[:3] + "*" * (len(joined) - 7) + joined[-4:]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from credit.personal import (
+    body_may_hold_personal_numbers,
     holds_personal_number,
     id_number_check_ok,
     is_masked_id_number,
@@ -11,7 +13,7 @@ from credit.personal import (
     mask_id_number,
     mask_id_numbers,
     mask_personal_data,
-    mask_url,
+    mask_stored_body,
     redact_digits,
 )
 
@@ -109,8 +111,33 @@ def test_first_generation_id_numbers_are_masked() -> None:
 def test_redact_digits_masks_grouped_runs_and_leaves_dates() -> None:
     redacted = redact_digits("证件 1101 0519 9003 0712 39 2025，电话 138-0013-8000")
     assert "0519" not in redacted and "0013" not in redacted
-    in_url = redact_digits("?tel=138%200013%208000&id=110105+19900307+1239&t=2025-03-10+08:00")
-    assert in_url == "?tel=138****8000&id=110***********1239&t=2025-03-10+08:00"
+    assert (
+        redact_digits("2025-03-10+2025-04-01，20250310+0800")
+        == "2025-03-10+2025-04-01，20250310+0800"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "redacted"),
+    [
+        (
+            '{"u": "https://e.org/?tel=138%200013%208000&id=110105+19900307+1239&t=2025-03-10+08:00"}',
+            '{"u": "https://e.org/?tel=138****8000&id=110***********1239&t=2025-03-10+08:00"}',
+        ),
+        (
+            '{"u": "https://e.org/?id=%31%31%30%31%30%35%31%39%39%30%30%33%30%37%31%32%33%39"}',
+            '{"u": "https://e.org/?id=110***********1239"}',
+        ),
+        ('{"u": "https://e.org/?d=2025-03-10%202025-04-01"}', None),  # dates side by side
+        (
+            '{"reason": "' + "".join(f"\\u{ord(c):04x}" for c in "13800138000") + '"}',
+            '{"reason": "138****8000"}',
+        ),
+        ('{"reason": "电话138\\t0013\\t8000"}', '{"reason": "电话138****8000"}'),
+    ],
+)
+def test_redact_digits_reads_escapes_as_they_read(line: str, redacted: str | None) -> None:
+    assert redact_digits(line) == (line if redacted is None else redacted)
     assert redact_digits("期间 2025-03-10 2025-04-01") == "期间 2025-03-10 2025-04-01"
 
 
@@ -193,14 +220,53 @@ def test_masking_twice_masks_nothing_more(text: str, masked: str) -> None:
         ("https://e.org/a?tel=8613800138000", "https://e.org/a?tel=86138****8000"),
     ],
 )
-def test_mask_url_reads_numbers_as_the_url_encodes_them(url: str, masked: str) -> None:
-    assert mask_url(url) == masked
-    assert mask_url(masked) == masked  # masked once, left as it is
+def test_urls_are_masked_as_their_escapes_spell_numbers(url: str, masked: str) -> None:
+    assert mask_personal_data(url) == masked
+    assert mask_personal_data(masked) == masked  # masked once, left as it is
+    assert mask_personal_data(f"见 {url}，电话 138 0013 8000") == f"见 {masked}，电话 138****8000"
+    assert len(masked) <= len(url)
 
 
-def test_mask_url_leaves_a_url_without_personal_numbers_as_written() -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://e.org/a?order=+1234199003071239&tel=138+0013+8000",
+        "https://e.org/a?a=%13%38%30%30%31%33%38%30%30%30&tel=138+0013+8000",
+        "https://e.org/a?q=a%26b%3Dc&p=/x%2Fy/a+b#f%23g&tel=138%200013%208000",
+        "https://e.org/" + "案" * 600 + "?tel=138+0013+8000",
+    ],
+)
+def test_a_masked_url_keeps_its_other_escapes_and_masks_no_further(url: str) -> None:
+    masked = mask_personal_data(url)
+    assert "138****8000" in masked and "0013" not in masked
+    assert mask_personal_data(masked) == masked
+    assert len(masked) <= len(url)
+
+
+def test_a_masked_url_keeps_the_escapes_of_everything_else() -> None:
+    url = "https://e.org/a?q=a%26b%3Dc&p=/x%2Fy/a+b#f%23g&tel=138%200013%208000"
+    assert (
+        mask_personal_data(url) == "https://e.org/a?q=a%26b%3Dc&p=/x%2Fy/a+b#f%23g&tel=138****8000"
+    )
+
+
+def test_a_url_without_personal_numbers_is_left_as_written() -> None:
     for url in (
         "https://e.org/%E6%A1%88?q=a+b&n=12345678901&t=2025-03-10%2009:00",
         "https://e.org/cases/c-2025-0001?page=2#top",
     ):
-        assert mask_url(url) == url
+        assert mask_personal_data(url) == url
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"facts": "电话138\t0013\t8000"},  # a tab: `\t` in the stored JSON
+        {"facts": "见 https://e.org/?tel=138%200013%208000"},
+        {"source_url": "https://e.org/?id=%31%31%30%31%30%35%31%39%39%30%30%33%30%37%31%32%33%39"},
+        {"tags": ["https://e.org/?tel=138+0013+8000"]},
+    ],
+)
+def test_the_stored_bodies_pre_check_sees_what_the_masking_masks(body: dict[str, object]) -> None:
+    assert mask_stored_body(body) != body
+    assert body_may_hold_personal_numbers(orjson.dumps(body).decode())

@@ -175,7 +175,10 @@ def test_indexing_masks_what_an_older_version_stored_whole_before_the_engine_has
 
 
 _DIGITS_APART = re.compile(r"[\s+-]")
-WRITTEN_NUMBERS = " 电话 +86 138 0013 8000，身份证１１０１０５１９９００３０７１２３９"
+WRITTEN_NUMBERS = (
+    " 电话 +86 138 0013 8000，身份证１１０１０５１９９００３０７１２３９"
+    " 见 https://e.org/?tel=138%200013%208000&id=110105+19900307+1239"
+)
 URL_NUMBERS = "?tel=8613800138000&id=110105199003071239&m=138%200013%208000&p=110105+19900307+1239"
 
 

@@ -1,0 +1,70 @@
+"""Escaped text read as it reads, so that a personal number hidden in escapes is found.
+
+A URL can write a number's characters as escapes (`%31%33%38`, full-width digits as
+`%EF%BC%91`) and the gaps between its groups as `%20`, `%09` or `+`; a JSON line can
+write them as `\\u0031` or `\\t`. `credit.personal` looks for numbers in these views:
+only the escapes that stand for a digit, an `X` or a gap are decoded, so every other
+escape (`%26`, `%2F`, a Chinese character) keeps its meaning, and what is written back
+(`url_written`) is no longer than the URL it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+__all__ = ["PLUS", "URLS", "json_view", "url_view", "url_written"]
+
+URLS = re.compile(r"https?://[^\s<>\"']+")
+"""A URL in text (`fields.clean_url` takes a whole value of this form)."""
+PLUS = "\u2002"
+"""What `+` reads as in a URL's view: a gap (a space in a query string) that is written
+back as `+`. An EN SPACE, which a URL cannot hold as itself."""
+_GAP = re.compile(r"[^\S\r\n]|[\-‐‑‒–—―－]")
+_NUMBER_CHARACTER = re.compile(r"\d|[XxＸｘ]")
+_ESCAPED_CHARACTER = re.compile(
+    r"%[0-7][0-9A-Fa-f]"
+    r"|%[C-Dc-d][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"
+    r"|%[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){2}"
+    r"|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}"
+)
+"""One character written as percent escapes of its UTF-8 bytes."""
+_JSON_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\t")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _of_a_number(character: str) -> bool:
+    return bool(_NUMBER_CHARACTER.fullmatch(character) or _GAP.fullmatch(character))
+
+
+def _decoded_url_character(escape: re.Match[str]) -> str:
+    try:
+        character = bytes.fromhex(escape[0].replace("%", "")).decode()
+    except UnicodeDecodeError:
+        return escape[0]
+    return character if _of_a_number(character) else escape[0]
+
+
+def url_view(url: str) -> str:
+    """The URL with the escapes of digits, `X` and gaps decoded and `+` as `PLUS`."""
+    if "%" in url:
+        url = _ESCAPED_CHARACTER.sub(_decoded_url_character, url)
+    return url.replace("+", PLUS)
+
+
+def url_written(view: str) -> str:
+    """A URL's view written as a URL again: its whitespace escaped, `PLUS` as `+`."""
+    return _WHITESPACE.sub(lambda space: "+" if space[0] == PLUS else quote(space[0]), view)
+
+
+def _decoded_json_escape(escape: re.Match[str]) -> str:
+    if escape[0] == "\\t":
+        return " "
+    character = chr(int(escape[0][2:], 16))
+    return character if _of_a_number(character) and character not in "\r\n" else escape[0]
+
+
+def json_view(line: str) -> str:
+    """A JSON line with the escapes of digits, `X` and gaps decoded (a tab as a space, so
+    the line stays JSON): what a reader of its strings sees."""
+    return _JSON_ESCAPE.sub(_decoded_json_escape, line) if "\\" in line else line
