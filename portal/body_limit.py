@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -10,10 +11,16 @@ from portal.rendering import render
 
 MIB = 1024 * 1024
 LIMITS = {
+    "/screen/verify": 64 * MIB,  # a report of this site: 10,000 rows' CSV can reach 8 MB
     "/screen": 6 * MIB,  # an upload of 5 MB plus form overhead
     "/graphql": 2 * MIB,  # 1,000 `screen` entries of the longest names, escaped as \uXXXX
 }
 DEFAULT_LIMIT = 64 * 1024
+
+# A file part of a form is kept in memory up to the largest body accepted, never spooled
+# to a temporary file (Starlette's default spools above 1 MiB): an uploaded list is
+# never written to disk.
+MultiPartParser.spool_max_size = max(LIMITS.values())
 
 
 class TooLarge(Exception):

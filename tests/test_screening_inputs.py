@@ -452,6 +452,48 @@ def test_a_title_line_above_the_header_is_passed_over() -> None:
         ]
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        ["参展企业名称一览表", "", ""],  # a column word in the title
+        ["2026年参展单位名称及统一社会信用代码汇总表", "", ""],
+        ["参展企业名单", "", "制表日期：2026-03-01"],  # a second text beside it
+    ],
+)
+def test_a_title_that_names_a_column_is_not_taken_for_the_header(title: list[str]) -> None:
+    rows = [
+        title,
+        ["序号", "企业名称", "统一社会信用代码"],
+        ["1", "深圳市创明知识产权代理有限公司", ""],
+        ["2", "广州市恒远商标代理有限公司", ""],
+    ]
+    for table in (read_upload(csv_bytes(rows), "a.csv"), read_upload(xlsx_bytes(rows), "a.xlsx")):
+        assert table.headers == ["序号", "企业名称", "统一社会信用代码"]
+        assert [(r.line, r.entry.name) for r in table.rows] == [
+            (3, "深圳市创明知识产权代理有限公司"),
+            (4, "广州市恒远商标代理有限公司"),
+        ]
+
+
+def test_a_title_above_an_unclear_header_still_asks_which_column() -> None:
+    rows = [["参展企业名单"], ["公司简称", "信用代码"], ["创明", "91440300MA5F0A1B2N"]]
+    with pytest.raises(InputProblem, match=r"「公司简称」可能是名称列，请指定"):
+        read_upload(csv_bytes(rows), "a.csv")
+
+
+def test_a_name_header_in_chinese_and_english_is_the_name_column() -> None:
+    rows = [
+        ["序号", "参展商名称（中英文）", "英文名称"],
+        ["1", "深圳市创明知识产权代理有限公司", "X"],
+    ]
+    assert read_upload(csv_bytes(rows), "a.csv").name_column == 1
+
+
+def test_a_one_column_list_headed_by_a_name_header_still_reads() -> None:
+    table = read_upload(csv_bytes([["企业名称"], ["深圳市创明知识产权代理有限公司"]]), "a.csv")
+    assert [r.entry.name for r in table.rows] == ["深圳市创明知识产权代理有限公司"]
+
+
 def test_a_sheet_whose_name_column_is_unclear_is_passed_over_in_a_workbook() -> None:
     data = workbook(
         {**HALLS, "联系人": [["统一社会信用代码", "联系人"], ["91440300MA5F0A1B2N", "王五"]]}

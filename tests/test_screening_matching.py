@@ -243,6 +243,8 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     invalid = screen(engine, "某个不在名单上的公司", wrong)
     assert invalid.verdict == "INVALID" and "校验位" in invalid.reason
     assert screen(engine, "", "12345").verdict == "INVALID"
+    personal = screen(engine, "110101********1233")  # an ID number in the name column
+    assert personal.verdict == "INVALID" and "居民身份证号码" in personal.reason
     problem = "名称单元格 A3 是公式，文件中没有保存它的计算结果"
     unreadable = engine.run(screen_rows(engine.engine, [Entry("1", "", "", problem)], day=DAY))
     assert (unreadable[0].verdict, unreadable[0].reason) == ("INVALID", f"无法核查：{problem}")

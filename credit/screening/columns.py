@@ -20,6 +20,8 @@ __all__ = [
     "NoColumns",
     "find_columns",
     "header_key",
+    "looks_like_title",
+    "no_columns",
 ]
 
 
@@ -99,6 +101,10 @@ _NOT_NAME_HEADERS = frozenset(
 """Headers of columns that never hold the name: beside a code column they may stay."""
 
 
+_TITLE_WORDS = re.compile(r"一览|名单|名录|名册|汇总|清单|统计|列表|目录|表$")
+"""What a list's title says and a header does not (`参展企业名称一览表`)."""
+
+
 class NoColumns(InputProblem):
     """A sheet where neither column is found: in a workbook, other sheets may still do."""
 
@@ -110,6 +116,26 @@ class NameUnclear(InputProblem):
 
 def header_key(text: str) -> str:
     return re.sub(r"[\s*:：()\-_/]", "", normalize(text))
+
+
+def looks_like_title(cells: list[str]) -> bool:
+    """A row of one text that names the list rather than a column (`参展企业名称一览表`,
+    `单位名称及统一社会信用代码汇总`): the header is looked for below it, though a column
+    word is in it."""
+    texts = [cell for cell in cells if cell.strip()]
+    if len(texts) != 1:
+        return False
+    key = header_key(texts[0])
+    return key not in (*NAME_HEADERS, *USCC_HEADERS) and _TITLE_WORDS.search(key) is not None
+
+
+def no_columns(headers: list[str]) -> NoColumns:
+    """The problem of a table whose first row names neither column."""
+    shown = "、".join(f"「{h}」" for h in headers if h.strip()) or "（空）"
+    return NoColumns(
+        "找不到名称列或统一社会信用代码列：第一行应为表头，包含「企业名称」「单位名称」"
+        f"「展商名称」或「统一社会信用代码」等；当前第一行为 {shown}。也可以指定使用哪一列。"
+    )
 
 
 def _pick(
@@ -127,7 +153,9 @@ def _pick(
     loose = [
         i
         for i, k in enumerate(keys)
-        if any(word in k for word in contains) and "简称" not in k and "英文" not in k
+        if any(word in k for word in contains)
+        and "简称" not in k
+        and "英文" not in k.replace("中英文", "")  # `名称（中英文）` holds the Chinese name
     ]
     if len(loose) == 1:
         return loose[0]
@@ -179,11 +207,7 @@ def find_columns(
         else _pick(headers, USCC_HEADERS, ("信用代码",), "统一社会信用代码列")
     )
     if name_at is None and uscc_at is None:
-        shown = "、".join(f"「{h}」" for h in headers if h.strip()) or "（空）"
-        raise NoColumns(
-            "找不到名称列或统一社会信用代码列：第一行应为表头，包含「企业名称」「单位名称」"
-            f"「展商名称」或「统一社会信用代码」等；当前第一行为 {shown}。也可以指定使用哪一列。"
-        )
+        raise no_columns(headers)
     if name_at is not None and name_at == uscc_at:
         raise InputProblem("名称列与统一社会信用代码列不能是同一列。")
     if name_at is None and uscc_at is not None:

@@ -26,6 +26,8 @@ from credit.screening.columns import (
     NoColumns,
     find_columns,
     header_key,
+    looks_like_title,
+    no_columns,
 )
 from credit.screening.input_files import (
     MAX_CELL_CHARS,
@@ -118,6 +120,7 @@ class _Sheet:
     name_at: int | None = None
     uscc_at: int | None = None
     problem: InputProblem | None = None
+    first_problem: InputProblem | None = None
     widest: int = 0
     title_rows: int = 0
     data_rows: int = 0
@@ -170,17 +173,20 @@ def _scan(
             sheet.data_rows += 1
             if sheet.problem is None:
                 keep(sheet, line, cells)
+    if isinstance(sheet.problem, NoColumns):  # rows tried below a first that was no title
+        sheet.problem = sheet.first_problem or sheet.problem
     return sheet if sheet.header_line else None
 
 
 def _below_a_title(sheet: _Sheet) -> bool:
-    """Whether the row taken as the header was a title line (one cell, no columns found,
-    nothing after it yet): the next non-blank row is then tried (up to three titles)."""
+    """Whether the row taken as the header was a title line (no columns found in its one
+    or two texts — `参展企业名单`, `制表日期：…` — nothing after it yet): the next non-blank
+    row is then tried (up to three titles)."""
     title = [cell for cell in sheet.headers if cell]
     return (
-        sheet.problem is not None
+        isinstance(sheet.problem, NoColumns)
         and not sheet.data_rows
-        and len(title) == 1
+        and len(title) <= 2
         and sheet.title_rows < MAX_TITLE_ROWS
     )
 
@@ -194,10 +200,14 @@ def _header(
         sheet.title_rows += 1
     sheet.header_line, sheet.headers = line, [cell.replace(UNSAVED, "").strip() for cell in cells]
     sheet.widest, sheet.problem = len(cells), None
+    if not (name_column or uscc_column) and looks_like_title(sheet.headers):
+        sheet.problem = _in_sheet(sheet, no_columns(sheet.headers))  # the header is below
+        return
     try:
         sheet.name_at, sheet.uscc_at = find_columns(sheet.headers, name_column, uscc_column)
     except (NoColumns, NameUnclear) as problem:  # another sheet may have them
         sheet.problem = _in_sheet(sheet, problem)
+        sheet.first_problem = sheet.first_problem or sheet.problem  # what the user sees
     except InputProblem as problem:
         raise _in_sheet(sheet, problem) from None
 

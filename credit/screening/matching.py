@@ -132,6 +132,8 @@ def _name_problem(name: str, key: str) -> str | None:
         return None
     if len(name) > MAX_NAME_CHARS:
         return f"名称超过 {MAX_NAME_CHARS} 个字符"
+    if is_masked_id_number(name):  # masked as read: a personal number is never looked up
+        return "名称列中是居民身份证号码（已隐去），不是名称"
     if not key:
         return "名称不含文字或数字"
     if len(key) < 2:

@@ -6,6 +6,8 @@ import base64
 import io
 import logging
 import re
+import tempfile
+from typing import NoReturn
 
 import httpx
 import openpyxl
@@ -145,3 +147,23 @@ async def test_uploads_are_not_logged(
         await post_list(client, "secret-list.csv", LIST.encode())
     assert "创明" not in caplog.text and "secret-list" not in caplog.text
     assert '"route":"/screen"' in caplog.text
+
+
+async def test_a_large_upload_is_read_in_memory_never_on_disk(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_disk(*args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("an uploaded list reached a temporary file")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)  # where a spooled file rolls over
+    padded = LIST + "".join(f"某某展商{n:06d}有限公司,,B{n:06d}\n" for n in range(40_000))
+    assert 1024 * 1024 < len(padded.encode()) < 5 * 1024 * 1024
+    response = await post_list(client, "list.csv", padded.encode())
+    assert response.status_code == 400 and "最多 10,000 行" in response.text  # read whole
+
+
+async def test_a_report_larger_than_an_upload_can_be_verified(client: httpx.AsyncClient) -> None:
+    report = downloads((await post_list(client, "list.csv", LIST.encode())).text)["csv"]
+    padded = report + b"#" * (7 * 1024 * 1024)  # as large as 10,000 rows' report
+    answer = await client.post("/screen/verify", files={"report": ("r.csv", padded)})
+    assert answer.status_code == 200 and "核验未通过" in answer.text  # read and judged, not 413
