@@ -13,14 +13,17 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-__all__ = ["PLUS", "URLS", "json_view", "url_view", "url_written"]
+__all__ = ["GAP", "PLUS", "URLS", "json_view", "url_view", "url_written"]
 
 URLS = re.compile(r"https?://[^\s<>\"']+")
 """A URL in text (`fields.clean_url` takes a whole value of this form)."""
 PLUS = "\u2002"
 """What `+` reads as in a URL's view: a gap (a space in a query string) that is written
 back as `+`. An EN SPACE, which a URL cannot hold as itself."""
-_GAP = re.compile(r"[^\S\r\n]|[\-‐‑‒–—―－]")
+GAP = r"(?:[^\S\r\n]|[\-‐‑‒–—―－])"
+"""What may stand between the groups of a written number: one space or dash of any width,
+never a line break (`credit.personal`)."""
+_GAP = re.compile(GAP)
 _NUMBER_CHARACTER = re.compile(r"\d|[XxＸｘ]")
 _ESCAPED_CHARACTER = re.compile(
     r"%[0-7][0-9A-Fa-f]"

@@ -27,7 +27,7 @@ _MASKED_ID = re.compile(r"\d{6}\*{8}[\dX]{4}")
 # `\d` is any decimal digit, full-width ones too (`１１０１…`); letters may follow a number
 # (`…1239abc`); the check character is read after NFKC (`joined_number`). A number may be
 # written in groups: one space or dash of any width between two (never a line break).
-_GAP = r"(?:[^\S\r\n]|[\-‐‑‒–—―－])"
+_GAP = escaped.GAP
 _GROUP = r"\d+[XxＸｘ]?"
 _RUN = re.compile(rf"(?<!\d)(?=\d(?:{_GAP}?\d){{10}}){_GROUP}(?:{_GAP}{_GROUP})*")
 """Digits in groups, eleven or more, as long as they go: a number is looked for at each
