@@ -250,6 +250,21 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     assert (unreadable[0].verdict, unreadable[0].reason) == ("INVALID", f"无法核查：{problem}")
 
 
+@pytest.mark.parametrize("note", ["（A01展位）", "(3号馆)", " A01"])
+def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str) -> None:
+    result = screen(engine, SERIOUS["subject_name"] + note)
+    assert (result.verdict, result.basis) == ("SERIOUS", "NAME")
+    assert result.messages == (
+        f"名称后的「{note.strip()}」不是名称的一部分，已按「{SERIOUS['subject_name']}」核查",
+    )
+
+
+def test_a_bracket_that_is_part_of_a_name_is_kept() -> None:
+    kept = ("立信会计师事务所（特殊普通合伙）", "某某有限公司（深圳分公司）", "某公司 第一分店")
+    for name in kept:
+        assert names.without_note(name) == (name, "")
+
+
 def test_a_row_read_in_part_is_screened_on_the_part_read(engine: BlockingEngine) -> None:
     problem = "名称单元格 A3 是公式，文件中没有保存它的计算结果"
     entry = Entry("3", "", SERIOUS["uscc"], problem)

@@ -406,8 +406,12 @@ def read_pasted(text: str, *, max_rows: int | None = MAX_ROWS) -> Table:
     keys = {header_key(cell) for cell in re.split(r"[\t,，]", first)}
     if keys & {*NAME_HEADERS, *USCC_HEADERS}:
         return _table(csv_sheets(text), None, None, max_rows)
+    words = {header_key(word) for word in first.split()}
+    typed_header = bool(words) and words <= {*NAME_HEADERS, *USCC_HEADERS}  # `企业名称 代码`
     table = Table(["名称", "统一社会信用代码"], [], 0, 1)
     for line_no, line in enumerate(lines, start=1):
+        if typed_header and line is first:
+            continue
         if not line.strip():
             table.blank_rows += 1
             continue

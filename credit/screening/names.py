@@ -34,6 +34,7 @@ __all__ = [
     "parse_name",
     "region_codes",
     "same_branch",
+    "without_note",
 ]
 
 THRESHOLD = 80.0
@@ -227,6 +228,25 @@ def _zone_at(text: str, at: int) -> str:
     if len(rest) - len(form) < 2 or rest.startswith(_NOT_AFTER_ZONE):
         return ""
     return zone
+
+
+_NOTE_AFTER_FORM = re.compile(
+    r"^(.+(?:" + "|".join(map(re.escape, _FORMS)) + r"))"
+    r"(\s*[（(][^（）()]*[)）]|\s+[^\s（）()]+)$"
+)
+_PART_OF_A_NAME = re.compile(r"合伙|分公司|分所|分店|分行|分部|办事处|营业部")
+"""What makes a bracket or word after the form part of the name (`事务所（特殊普通合伙）`,
+`有限公司（深圳分公司）`)."""
+
+
+def without_note(name: str) -> tuple[str, str]:
+    """A name and what a list wrote after its organization form that is not part of it
+    (`…有限公司（A01展位）`, `…有限公司 A01`): (the name, the note), the note "" when
+    there is none."""
+    found = _NOTE_AFTER_FORM.match(name.strip())
+    if found is None or _PART_OF_A_NAME.search(found[2]):
+        return name, ""
+    return found[1], found[2].strip()
 
 
 @lru_cache(maxsize=200_000)
