@@ -105,8 +105,8 @@ def test_limits() -> None:
     with pytest.raises(InputProblem, match="行数过多：每次最多 10,000 行"):
         read_upload(csv_bytes(rows), "a.csv")
     assert len(read_upload(csv_bytes(rows[:10_001]), "a.csv").rows) == 10_000
-    with pytest.raises(InputProblem, match="文件过大：最多 5 MB"):
-        read_upload(b"x" * (5 * 1024 * 1024 + 1), "a.csv")
+    with pytest.raises(InputProblem, match=r"文件过大：最多 5 MB，本文件 5\.01 MB"):
+        read_upload(b"x" * (5 * 1024 * 1024 + 1), "a.csv")  # just over: shown over
 
 
 def test_a_row_no_report_could_hold_is_refused(tmp_path: Path) -> None:

@@ -243,6 +243,10 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     invalid = screen(engine, "某个不在名单上的公司", wrong)
     assert invalid.verdict == "INVALID" and "校验位" in invalid.reason
     assert screen(engine, "", "12345").verdict == "INVALID"
+    as_float = screen(engine, "某个不在名单上的公司", "9.14403E+17")  # a spreadsheet's number
+    assert as_float.verdict == "INVALID" and "科学计数法" in as_float.reason
+    rounded = screen(engine, "某个不在名单上的公司", "911101051000000300")  # last digits lost
+    assert rounded.verdict == "INVALID" and "数字格式" in rounded.reason
     personal = screen(engine, "110101********1233")  # an ID number in the name column
     assert personal.verdict == "INVALID" and "居民身份证号码" in personal.reason
     problem = "名称单元格 A3 是公式，文件中没有保存它的计算结果"

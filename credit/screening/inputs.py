@@ -13,6 +13,7 @@ screened on the other, not dropped as blank. Nothing read here is stored or logg
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -385,7 +386,7 @@ def read_upload(
     if max_bytes is not None and len(data) > max_bytes:
         raise InputProblem(
             f"文件过大：最多 {max_bytes / 1024 / 1024:.0f} MB，"
-            f"本文件 {len(data) / 1024 / 1024:.1f} MB。请拆分后分别上传。"
+            f"本文件 {_megabytes(len(data))} MB。请拆分后分别上传。"
         )
     if not data.strip():
         raise InputProblem("文件为空。")
@@ -394,6 +395,12 @@ def read_upload(
     else:
         sheets = csv_sheets(decode(data))
     return _table(sheets, name_column, uscc_column, max_rows)
+
+
+def _megabytes(size: int) -> str:
+    """A size in MB, rounded up to hundredths: a file just over the limit shows as over
+    it (`5.01`, not `5.0`)."""
+    return f"{math.ceil(size / 1024 / 1024 * 100) / 100:.2f}"
 
 
 def read_pasted(text: str, *, max_rows: int | None = MAX_ROWS) -> Table:

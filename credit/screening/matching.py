@@ -10,6 +10,7 @@ inside the engine: a record not published on `day` never makes a verdict.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +24,7 @@ from credit.search.engine import SearchEngine
 from credit.search.errors import SearchError
 from credit.search.query import Candidate, CandidateBasis
 from credit.text import normalize_name
-from credit.uscc import normalize_uscc, uscc_problem
+from credit.uscc import LENGTH, normalize_uscc, uscc_problem
 
 __all__ = [
     "BASIS_LABELS",
@@ -141,6 +142,26 @@ def _name_problem(name: str, key: str) -> str | None:
     return None
 
 
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+?\d+")
+
+
+def _stored_as_a_number(raw: str, code: str) -> str | None:
+    """Why a code a spreadsheet kept as a number is wrong: it keeps 15 significant digits,
+    so an all-digit USCC (`911101051000000295`) loses its last ones, or shows as
+    `9.11101E+17`."""
+    if _SCIENTIFIC.fullmatch(raw):
+        return (
+            f"统一社会信用代码「{raw}」被表格软件存成了数字（科学计数法），已无法还原："
+            "请把该列设为文本格式后重新填写"
+        )
+    if code.isdigit() and 15 <= len(code) <= LENGTH:
+        return (
+            f"{uscc_problem(code)}；该列若在表格中是数字格式，末几位可能已被改动，"
+            "请设为文本格式后重新填写"
+        )
+    return None
+
+
 def _invalid(entry: Entry, reasons: list[str]) -> RowResult:
     text = "；".join(reasons)
     return RowResult(entry, "INVALID", (), tuple(reasons), f"无法核查：{text}")
@@ -172,6 +193,8 @@ def _check(entry: Entry) -> _Checked | RowResult:
     code_problem = uscc_problem(code) if code else None
     if code_problem and is_masked_id_number(code):  # a personal ID number, masked as read
         code_problem = "这是居民身份证号码（已隐去），不是统一社会信用代码"
+    elif code_problem:
+        code_problem = _stored_as_a_number(raw_code, code) or code_problem
     name_problem = _name_problem(name, key)
     name_usable = bool(key) and name_problem is None
     code_usable = bool(code) and code_problem is None
