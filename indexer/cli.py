@@ -17,6 +17,7 @@ from typing import BinaryIO, TextIO
 
 from credit import clock, consistency
 from credit.config import Settings
+from credit.os_reasons import os_reason
 from credit.search.engine import EngineWriter, SearchEngine
 from credit.search.engines import open_reader, open_writer
 from credit.search.errors import SearchError
@@ -674,7 +675,7 @@ def run_verify_report(args: argparse.Namespace, settings: Settings) -> int:
         public_key = load_public_key(key_path.read_bytes())
         data = args.report.read_bytes()
     except OSError as error:
-        print(f"无法读取 {error.filename}：{error.strerror}", file=sys.stderr)
+        print(f"无法读取 {error.filename}：{os_reason(error)}", file=sys.stderr)
         return EXIT_USAGE
     except ValueError:
         print(f"{key_path} 不是 Ed25519 公钥 (not an Ed25519 public key)", file=sys.stderr)

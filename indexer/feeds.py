@@ -20,6 +20,8 @@ from typing import IO, Any
 
 import orjson
 
+from credit.os_reasons import os_reason
+
 MAX_LINE_BYTES = 2 * 1024 * 1024
 LIST_FIELDS = frozenset({"former_names", "measures", "publishers", "tags", "related_record_ids"})
 _LIST_SEPARATORS = str.maketrans({"；": ";"})
@@ -48,7 +50,7 @@ def digest(path: Path) -> str:
         with path.open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as error:
-        raise UnreadableFeed(f"无法打开文件 (cannot open file): {error.strerror}") from None
+        raise UnreadableFeed(f"无法打开文件：{os_reason(error)} (cannot open file)") from None
 
 
 def open_binary(path: Path) -> IO[bytes]:
@@ -56,7 +58,7 @@ def open_binary(path: Path) -> IO[bytes]:
     try:
         raw = path.open("rb")
     except OSError as error:
-        raise UnreadableFeed(f"无法打开文件 (cannot open file): {error.strerror}") from None
+        raise UnreadableFeed(f"无法打开文件：{os_reason(error)} (cannot open file)") from None
     if raw.read(2) == _GZIP_MAGIC:
         raw.seek(0)
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]

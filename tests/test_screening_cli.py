@@ -87,8 +87,11 @@ def test_screen_problems(run_cli: RunCli, indexed: Path, tmp_path: Path) -> None
     assert chosen.returncode == 0, chosen.stderr
     missing = run_cli("screen", tmp_path / "none.csv")
     assert missing.returncode == 2 and "无法打开文件" in missing.stderr
+    assert "文件不存在" in missing.stderr
     assert run_cli("verify-report", source).returncode == 1
     assert run_cli("verify-report", report, "--key", source).returncode == 2
+    gone = run_cli("verify-report", tmp_path / "none.csv")
+    assert gone.returncode == 2 and "文件不存在" in gone.stderr
 
 
 def test_a_list_longer_than_an_xlsx_sheet_gets_a_message(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from credit.os_reasons import os_reason
 from credit.screening.columns import (
     NAME_HEADERS,
     USCC_HEADERS,
@@ -450,7 +451,7 @@ def open_rows(
         with path.open("rb") as source:
             head = source.read(8)
     except OSError as error:
-        raise InputProblem(f"无法打开文件 {path.name}：{error.strerror}") from None
+        raise InputProblem(f"无法打开文件 {path.name}：{os_reason(error)}") from None
     if not head:
         raise InputProblem("文件为空。")
     if path.suffix.lower() == ".txt":
