@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from credit.screening.inputs import MAX_BYTES, MAX_ROWS
 from portal.rendering import render
 
 MIB = 1024 * 1024
@@ -72,10 +73,21 @@ class BodyLimit:
                 await _refusal(Request(scope), limit)(scope, receive, send)
 
 
+_FORMS = {"/screen": "screen.html", "/screen/verify": "screen_verify.html"}
+"""Pages whose form answers a body over the limit itself, so the user can try again."""
+
+
 def _refusal(request: Request, limit: int) -> Response:
     size = f"{limit // MIB} MB" if limit >= MIB else f"{limit // 1024} KB"
     message = f"提交的内容过大：此处最多接受 {size}。"
-    if request.url.path == "/graphql":
+    path = request.url.path
+    if path == "/graphql":
         body = {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}
         return JSONResponse(body, status_code=413)
+    if path in _FORMS:
+        if path == "/screen":
+            message = f"文件过大：上传的名单最多 {MAX_BYTES // MIB} MB。请拆分后分别上传。"
+        context = {"max_rows": MAX_ROWS, "max_mb": MAX_BYTES // MIB, "error": message}
+        no_store = {"Cache-Control": "no-store"}
+        return render(request, _FORMS[path], context, status_code=413, headers=no_store)
     return render(request, "error.html", {"status": 413, "message": message}, status_code=413)

@@ -37,3 +37,14 @@ async def test_chunked_body_is_counted_too(client: httpx.AsyncClient) -> None:
 async def test_small_bodies_pass(client: httpx.AsyncClient) -> None:
     response = await client.post("/preferences/text-size", data={"large": "1", "next": "/"})
     assert response.status_code == 303
+
+
+async def test_a_list_over_the_limit_gets_the_upload_form_again(client: httpx.AsyncClient) -> None:
+    big = b"x" * (LIMITS["/screen"] + 1)
+    response = await client.post("/screen", files={"file": ("list.csv", big)})
+    assert response.status_code == 413
+    assert "文件过大：上传的名单最多 5 MB" in response.text
+    assert 'enctype="multipart/form-data"' in response.text  # the form, to try again
+    report = await client.post("/screen/verify", files={"report": ("r.csv", b"x" * (65 << 20))})
+    assert report.status_code == 413 and "最多接受 64 MB" in report.text
+    assert 'name="report"' in report.text
