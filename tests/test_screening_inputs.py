@@ -492,6 +492,17 @@ def test_a_name_header_in_chinese_and_english_is_the_name_column() -> None:
         ["1", "深圳市创明知识产权代理有限公司", "X"],
     ]
     assert read_upload(csv_bytes(rows), "a.csv").name_column == 1
+    english = [["No.", "Company Name (English)", "Company Name (Chinese)"], ["1", "X", "某公司"]]
+    assert read_upload(csv_bytes(english), "a.csv").name_column == 2
+
+
+def test_a_code_column_chosen_alone_screens_codes_only() -> None:
+    rows = [["统一社会信用代码", "联系人"], ["91440300MA5F0A1B2N", "王五"]]
+    with pytest.raises(InputProblem, match="请指定使用哪一列"):
+        read_upload(csv_bytes(rows), "a.csv")
+    table = read_upload(csv_bytes(rows), "a.csv", uscc_column="统一社会信用代码")
+    assert table.name_column is None
+    assert [(r.entry.name, r.entry.uscc) for r in table.rows] == [("", "91440300MA5F0A1B2N")]
 
 
 def test_a_one_column_list_headed_by_a_name_header_still_reads() -> None:

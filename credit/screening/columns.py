@@ -101,6 +101,9 @@ _NOT_NAME_HEADERS = frozenset(
 """Headers of columns that never hold the name: beside a code column they may stay."""
 
 
+_NAME_WORDS = ("名称", "全称", "namechinese", "chinesename", "namecn", "cnname")
+"""Words in a header that make it the name column (`参展商名称（中英文）`,
+`Company Name (Chinese)`), unless it is a short or English name."""
 _TITLE_WORDS = re.compile(r"一览|名单|名录|名册|汇总|清单|统计|列表|目录|表$")
 """What a list's title says and a header does not (`参展企业名称一览表`)."""
 
@@ -199,7 +202,7 @@ def find_columns(
     name_at = (
         _chosen(headers, name_column, "名称列")
         if name_column
-        else _pick(headers, NAME_HEADERS, ("名称", "全称"), "名称列")
+        else _pick(headers, NAME_HEADERS, _NAME_WORDS, "名称列")
     )
     uscc_at = (
         _chosen(headers, uscc_column, "统一社会信用代码列")
@@ -210,7 +213,7 @@ def find_columns(
         raise no_columns(headers)
     if name_at is not None and name_at == uscc_at:
         raise InputProblem("名称列与统一社会信用代码列不能是同一列。")
-    if name_at is None and uscc_at is not None:
+    if name_at is None and uscc_at is not None and not uscc_column:  # chosen alone: codes only
         _check_no_name_column(headers, uscc_at)
     return name_at, uscc_at
 
@@ -227,5 +230,5 @@ def _check_no_name_column(headers: list[str], uscc_at: int) -> None:
         shown = "、".join(f"「{headers[i]}」" for i in maybe)
         raise NameUnclear(
             f"找不到名称列：表头中没有「企业名称」「单位名称」「展商名称」等，{shown}可能是名称列，"
-            "请指定使用哪一列。若名单中没有名称，请只保留统一社会信用代码列。"
+            "请指定使用哪一列。若名单中没有名称，请只指定统一社会信用代码列。"
         )
