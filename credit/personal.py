@@ -29,10 +29,14 @@ _MASKED_ID = re.compile(r"\d{6}\*{8}[\dX]{4}")
 # written in groups: one space or dash of any width between two (never a line break).
 _GAP = escaped.GAP
 _GROUP = r"\d+[XxＸｘ]?"
-_RUN = re.compile(rf"(?<!\d)(?=\d(?:{_GAP}?\d){{10}}){_GROUP}(?:{_GAP}{_GROUP})*")
+_CHECK_X = r"[XxＸｘ](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
+"""An ID number's check character written as a group of its own (`11010519491231002 X`)."""
+_RUN = re.compile(
+    rf"(?<!\d)(?=\d(?:{_GAP}?\d){{10}}){_GROUP}(?:{_GAP}{_GROUP})*(?:{_GAP}{_CHECK_X})?"
+)
 """Digits in groups, eleven or more, as long as they go: a number is looked for at each
 group."""
-_GROUPS = re.compile(_GROUP)
+_GROUPS = re.compile(rf"{_GROUP}|{_CHECK_X}")
 _GAPS = re.compile(_GAP)
 _DIGIT_RUN = re.compile(rf"\d(?:{_GAP}?\d){{10,}}(?:{_GAP}?[Xx])?")
 _ELEVEN_DIGITS = re.compile(rf"\d(?:{_GAP}?\d){{10}}")

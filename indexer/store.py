@@ -27,8 +27,9 @@ SCHEMA_VERSION = 1
 MASKING_VERSION = "4"
 """The masking of personal numbers (`credit.personal`) the stored texts have had: 2 —
 numbers written in groups and 15-digit ID numbers, which older versions kept whole; 3 —
-mobile numbers after a country code, and source URLs; 4 — numbers in source URLs written
-percent-encoded or with `+` between groups. Change it with the masking."""
+mobile numbers after a country code, and source URLs; 4 — numbers a URL spells in escapes
+or with `+` between groups (in any text), and an ID number whose check character is a
+group of its own. Change it with the masking."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

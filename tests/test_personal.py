@@ -152,6 +152,11 @@ def test_redact_digits_reads_escapes_as_they_read(line: str, redacted: str | Non
         ("110105–19900307–1239", "110105********1239"),  # en dashes
         ("110105\u00a019900307\u00a01239", "110105********1239"),  # no-break spaces
         ("+86 138 0013 8000", "+86 138****8000"),
+        ("11010519491231002 X", "110105********002X"),  # the check character on its own
+        (
+            "110105 19491231 002 ｘ，电话 13800138000 x 2",
+            "110105********002X，电话 138****8000 x 2",
+        ),
     ],
 )
 def test_numbers_in_groups_are_found_wherever_they_start(text: str, masked: str) -> None:
