@@ -484,6 +484,11 @@ def test_a_title_above_an_unclear_header_still_asks_which_column() -> None:
 def test_a_header_typed_with_spaces_above_pasted_lines_is_not_a_row() -> None:
     table = read_pasted("企业名称  统一社会信用代码\n深圳市创明知识产权代理有限公司\n")
     assert [(r.line, r.entry.name) for r in table.rows] == [(2, "深圳市创明知识产权代理有限公司")]
+    named = read_pasted("企业名称\nABC Co., Ltd.\n某某公司，91440300MA5F0A1B2N\n")
+    assert [(r.entry.name, r.entry.uscc) for r in named.rows] == [
+        ("ABC Co., Ltd.", ""),  # not cut at its comma
+        ("某某公司", "91440300MA5F0A1B2N"),
+    ]
 
 
 def test_a_name_header_in_chinese_and_english_is_the_name_column() -> None:

@@ -411,11 +411,14 @@ def read_pasted(text: str, *, max_rows: int | None = MAX_ROWS) -> Table:
     that looks most like a name, then the others (columns 其他1, 其他2, …)."""
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
-    keys = {header_key(cell) for cell in re.split(r"[\t,，]", first)}
-    if keys & {*NAME_HEADERS, *USCC_HEADERS}:
-        return _table(csv_sheets(text), None, None, max_rows)
+    known = {*NAME_HEADERS, *USCC_HEADERS}
     words = {header_key(word) for word in first.split()}
-    typed_header = bool(words) and words <= {*NAME_HEADERS, *USCC_HEADERS}  # `企业名称 代码`
+    # a header of words alone (`企业名称`, `企业名称 信用代码`): the lines below are read as
+    # pasted lines, so a name is not cut at its comma (`ABC Co., Ltd.`)
+    typed_header = bool(words) and words <= known and not re.search(r"[\t,，]", first)
+    keys = {header_key(cell) for cell in re.split(r"[\t,，]", first)}
+    if keys & known and not typed_header:
+        return _table(csv_sheets(text), None, None, max_rows)
     table = Table(["名称", "统一社会信用代码"], [], 0, 1)
     for line_no, line in enumerate(lines, start=1):
         if typed_header and line is first:
