@@ -86,7 +86,10 @@ def _refusal(request: Request, limit: int) -> Response:
         return JSONResponse(body, status_code=413)
     if path in _FORMS:
         if path == "/screen":
-            message = f"文件过大：上传的名单最多 {MAX_BYTES // MIB} MB。请拆分后分别上传。"
+            message = (
+                f"提交的名单过大：上传的文件最多 {MAX_BYTES // MIB} MB，粘贴的内容也不能超过此数。"
+                "请拆分后分别提交。"
+            )
         context = {"max_rows": MAX_ROWS, "max_mb": MAX_BYTES // MIB, "error": message}
         no_store = {"Cache-Control": "no-store"}
         return render(request, _FORMS[path], context, status_code=413, headers=no_store)

@@ -475,6 +475,17 @@ def test_a_title_that_names_a_column_is_not_taken_for_the_header(title: list[str
         ]
 
 
+@pytest.mark.parametrize("header", ["企业名称汇总", "参展企业名称表", "企业名称清单"])
+def test_a_title_like_header_of_a_one_column_list_is_its_header(header: str) -> None:
+    rows = [[header], ["北京某某科技有限公司"], ["深圳市创明知识产权代理有限公司"]]
+    for table in (read_upload(csv_bytes(rows), "a.csv"), read_upload(xlsx_bytes(rows), "a.xlsx")):
+        assert table.headers == [header] and table.name_column == 0
+        assert [(r.line, r.entry.name) for r in table.rows] == [
+            (2, "北京某某科技有限公司"),
+            (3, "深圳市创明知识产权代理有限公司"),
+        ]
+
+
 def test_a_title_above_an_unclear_header_still_asks_which_column() -> None:
     rows = [["参展企业名单"], ["公司简称", "信用代码"], ["创明", "91440300MA5F0A1B2N"]]
     with pytest.raises(InputProblem, match=r"「公司简称」可能是名称列，请指定"):
@@ -508,6 +519,7 @@ def test_a_code_column_chosen_alone_screens_codes_only() -> None:
     table = read_upload(csv_bytes(rows), "a.csv", uscc_column="统一社会信用代码")
     assert table.name_column is None
     assert [(r.entry.name, r.entry.uscc) for r in table.rows] == [("", "91440300MA5F0A1B2N")]
+    assert "只按统一社会信用代码核查：「联系人」未作为名称列使用。" in table.notes
 
 
 def test_a_one_column_list_headed_by_a_name_header_still_reads() -> None:

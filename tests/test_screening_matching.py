@@ -245,8 +245,10 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     assert screen(engine, "", "12345").verdict == "INVALID"
     as_float = screen(engine, "某个不在名单上的公司", "9.14403E+17")  # a spreadsheet's number
     assert as_float.verdict == "INVALID" and "科学计数法" in as_float.reason
-    rounded = screen(engine, "某个不在名单上的公司", "911101051000000300")  # last digits lost
+    rounded = screen(engine, "某个不在名单上的公司", "911101051000000000")  # last digits lost
     assert rounded.verdict == "INVALID" and "数字格式" in rounded.reason
+    typed = screen(engine, "某个不在名单上的公司", "911101051000000300")  # a typing slip
+    assert typed.verdict == "INVALID" and "数字格式" not in typed.reason
     personal = screen(engine, "110101********1233")  # an ID number in the name column
     assert personal.verdict == "INVALID" and "居民身份证号码" in personal.reason
     problem = "名称单元格 A3 是公式，文件中没有保存它的计算结果"
@@ -254,7 +256,7 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     assert (unreadable[0].verdict, unreadable[0].reason) == ("INVALID", f"无法核查：{problem}")
 
 
-@pytest.mark.parametrize("note", ["（A01展位）", "(3号馆)", " A01"])
+@pytest.mark.parametrize("note", ["（A01展位）", "(3号馆)", " A01", "（展位号：C203）", " B-12"])
 def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str) -> None:
     result = screen(engine, SERIOUS["subject_name"] + note)
     assert (result.verdict, result.basis) == ("SERIOUS", "NAME")
@@ -264,7 +266,16 @@ def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str) ->
 
 
 def test_a_bracket_that_is_part_of_a_name_is_kept() -> None:
-    kept = ("立信会计师事务所（特殊普通合伙）", "某某有限公司（深圳分公司）", "某公司 第一分店")
+    kept = (
+        "立信会计师事务所（特殊普通合伙）",
+        "某某有限公司（深圳分公司）",
+        "某公司 第一分店",
+        "深圳市南山区乐购便利店（个体工商户）",
+        "某某便利店（1号店）",
+        "华兴银行股份有限公司 北京海淀支行",
+        "华茂科技有限公司（北京代表处）",
+        "华茂科技有限公司 工会委员会",
+    )
     for name in kept:
         assert names.without_note(name) == (name, "")
 

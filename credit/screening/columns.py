@@ -21,6 +21,7 @@ __all__ = [
     "find_columns",
     "header_key",
     "looks_like_title",
+    "maybe_names",
     "no_columns",
 ]
 
@@ -218,15 +219,20 @@ def find_columns(
     return name_at, uscc_at
 
 
-def _check_no_name_column(headers: list[str], uscc_at: int) -> None:
-    """Beside the code column, a column that may hold the names (any header but a row
-    number, booth, remark and the like): the user has to say which, or that none does."""
-    maybe = [
+def maybe_names(headers: list[str], uscc_at: int) -> list[int]:
+    """Beside the code column, the columns that may hold the names: any header but a row
+    number, booth, remark and the like."""
+    return [
         i
         for i, header in enumerate(headers)
         if i != uscc_at and header.strip() and header_key(header) not in _NOT_NAME_HEADERS
     ]
-    if maybe:
+
+
+def _check_no_name_column(headers: list[str], uscc_at: int) -> None:
+    """A column that may hold the names beside the code column: the user has to say which,
+    or that none does."""
+    if maybe := maybe_names(headers, uscc_at):
         shown = "、".join(f"「{headers[i]}」" for i in maybe)
         raise NameUnclear(
             f"找不到名称列：表头中没有「企业名称」「单位名称」「展商名称」等，{shown}可能是名称列，"

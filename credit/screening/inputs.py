@@ -29,6 +29,7 @@ from credit.screening.columns import (
     find_columns,
     header_key,
     looks_like_title,
+    maybe_names,
     no_columns,
 )
 from credit.screening.input_files import (
@@ -123,6 +124,10 @@ class _Sheet:
     uscc_at: int | None = None
     problem: InputProblem | None = None
     first_problem: InputProblem | None = None
+    note: str = ""
+    fallback: tuple[int, list[str], int | None, int | None] | None = None
+    """A title-like row that names a column (`企业名称汇总`): the header after all when the
+    row below it names none (its line, headers and columns)."""
     widest: int = 0
     title_rows: int = 0
     data_rows: int = 0
@@ -164,10 +169,10 @@ def _scan(
     None for a sheet without a non-blank row."""
     sheet = _Sheet(position, title)
     for line, cells in enumerate(records, start=1):
-        if not sheet.header_line or (_below_a_title(sheet) and not _is_blank(cells)):
-            if not _is_blank(cells):
-                _header(sheet, line, cells, name_column, uscc_column)
-        elif _is_blank(cells, sheet):
+        looking = not sheet.header_line or (_below_a_title(sheet) and not _is_blank(cells))
+        if looking and (_is_blank(cells) or _header(sheet, line, cells, name_column, uscc_column)):
+            continue
+        if _is_blank(cells, sheet):
             sheet.blank_rows += 1
         else:
             check_width(sheet.where(f"第 {line} 行"), cells)
@@ -195,23 +200,45 @@ def _below_a_title(sheet: _Sheet) -> bool:
 
 def _header(
     sheet: _Sheet, line: int, cells: list[str], name_column: str | None, uscc_column: str | None
-) -> None:
-    """Take `cells` as the sheet's header; find its columns (or why not)."""
+) -> bool:
+    """Take `cells` as the sheet's header and find its columns (or why not); False when
+    they are a data row instead, below a title-like row that is the header after all."""
     check_width(sheet.where("表头"), cells)
     if sheet.header_line:  # the row before was a title: `展会参展企业名单`
         sheet.title_rows += 1
-    sheet.header_line, sheet.headers = line, [cell.replace(UNSAVED, "").strip() for cell in cells]
-    sheet.widest, sheet.problem = len(cells), None
-    if not (name_column or uscc_column) and looks_like_title(sheet.headers):
-        sheet.problem = _in_sheet(sheet, no_columns(sheet.headers))  # the header is below
-        return
+    headers = [cell.replace(UNSAVED, "").strip() for cell in cells]
+    title_like = not (name_column or uscc_column) and looks_like_title(headers)
     try:
-        sheet.name_at, sheet.uscc_at = find_columns(sheet.headers, name_column, uscc_column)
+        columns = find_columns(headers, name_column, uscc_column)
     except (NoColumns, NameUnclear) as problem:  # another sheet may have them
+        if isinstance(problem, NoColumns) and sheet.fallback is not None:
+            sheet.header_line, sheet.headers, sheet.name_at, sheet.uscc_at = sheet.fallback
+            sheet.widest, sheet.problem, sheet.fallback = len(sheet.headers), None, None
+            return False
+        columns = None
         sheet.problem = _in_sheet(sheet, problem)
-        sheet.first_problem = sheet.first_problem or sheet.problem  # what the user sees
+        if not title_like:
+            sheet.first_problem = sheet.first_problem or sheet.problem  # what the user sees
     except InputProblem as problem:
-        raise _in_sheet(sheet, problem) from None
+        if not title_like:
+            raise _in_sheet(sheet, problem) from None
+        columns = None  # `单位名称及统一社会信用代码汇总表`: no header
+    sheet.header_line, sheet.headers, sheet.widest = line, headers, len(cells)
+    if title_like:  # the header is looked for below it
+        sheet.fallback = (line, headers, *columns) if columns else None
+        sheet.problem = _in_sheet(sheet, no_columns(headers))
+    elif columns is not None:
+        (sheet.name_at, sheet.uscc_at), sheet.problem = columns, None
+        sheet.note = _codes_only_note(sheet)
+    return True
+
+
+def _codes_only_note(sheet: _Sheet) -> str:
+    """What a code column chosen alone leaves out: columns that may have held the names."""
+    if sheet.name_at is not None or sheet.uscc_at is None:
+        return ""
+    left = "、".join(f"「{sheet.headers[i]}」" for i in maybe_names(sheet.headers, sheet.uscc_at))
+    return f"只按统一社会信用代码核查：{left}未作为名称列使用。" if left else ""
 
 
 def _chosen_sheets(sheets: list[_Sheet]) -> tuple[list[_Sheet], list[str]]:
@@ -237,6 +264,7 @@ def _chosen_sheets(sheets: list[_Sheet]) -> tuple[list[_Sheet], list[str]]:
     ]
     if len(chosen) > 1 or notes or chosen[0].position:
         notes.insert(0, "已核查工作表" + "".join(f"「{sheet.title}」" for sheet in chosen) + "。")
+    notes += dict.fromkeys(sheet.note for sheet in chosen if sheet.note)
     if blank_rows := sum(sheet.blank_rows for sheet in chosen):
         notes.append(f"已跳过 {blank_rows} 个空行。")
     return chosen, notes

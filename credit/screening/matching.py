@@ -24,7 +24,7 @@ from credit.search.engine import SearchEngine
 from credit.search.errors import SearchError
 from credit.search.query import Candidate, CandidateBasis
 from credit.text import normalize_name
-from credit.uscc import LENGTH, normalize_uscc, uscc_problem
+from credit.uscc import normalize_uscc, uscc_problem
 
 __all__ = [
     "BASIS_LABELS",
@@ -147,14 +147,14 @@ _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+?\d+")
 
 def _stored_as_a_number(raw: str, code: str) -> str | None:
     """Why a code a spreadsheet kept as a number is wrong: it keeps 15 significant digits,
-    so an all-digit USCC (`911101051000000295`) loses its last ones, or shows as
-    `9.11101E+17`."""
+    so an all-digit USCC (`911101051000000295`) ends in zeros (`911101051000000000`), or
+    shows as `9.11101E+17`."""
     if _SCIENTIFIC.fullmatch(raw):
         return (
             f"统一社会信用代码「{raw}」被表格软件存成了数字（科学计数法），已无法还原："
             "请把该列设为文本格式后重新填写"
         )
-    if code.isdigit() and 15 <= len(code) <= LENGTH:
+    if code.isdigit() and len(code) > 15 and set(code[15:]) == {"0"}:
         return (
             f"{uscc_problem(code)}；该列若在表格中是数字格式，末几位可能已被改动，"
             "请设为文本格式后重新填写"

@@ -232,19 +232,24 @@ def _zone_at(text: str, at: int) -> str:
 
 _NOTE_AFTER_FORM = re.compile(
     r"^(.+(?:" + "|".join(map(re.escape, _FORMS)) + r"))"
-    r"(\s*[（(][^（）()]*[)）]|\s+[^\s（）()]+)$"
+    r"(\s*[（(]([^（）()]*)[)）]|\s+([^\s（）()]+))$"
 )
-_PART_OF_A_NAME = re.compile(r"合伙|分公司|分所|分店|分行|分部|办事处|营业部")
-"""What makes a bracket or word after the form part of the name (`事务所（特殊普通合伙）`,
-`有限公司（深圳分公司）`)."""
+_BOOTH_WORDS = re.compile(r"展位|展台|展馆|号馆|摊位|booth|hall|stand", re.IGNORECASE)
+_BOOTH_CODE = re.compile(r"[A-Za-z]{0,3}[-_]?\d{1,5}[A-Za-z]?")
+"""A note a list writes after a name: a booth or hall (`A01展位`, `3号馆`, `B-12`). Other
+brackets and words after the form may be part of the name (`（个体工商户）`, `（1号店）`,
+`北京海淀支行`, `（特殊普通合伙）`), and are kept."""
 
 
 def without_note(name: str) -> tuple[str, str]:
-    """A name and what a list wrote after its organization form that is not part of it
+    """A name and the booth or hall a list wrote after its organization form
     (`…有限公司（A01展位）`, `…有限公司 A01`): (the name, the note), the note "" when
     there is none."""
     found = _NOTE_AFTER_FORM.match(name.strip())
-    if found is None or _PART_OF_A_NAME.search(found[2]):
+    if found is None:
+        return name, ""
+    note = found[3] if found[3] is not None else found[4]
+    if not (_BOOTH_WORDS.search(note) or _BOOTH_CODE.fullmatch(note)):
         return name, ""
     return found[1], found[2].strip()
 

@@ -43,7 +43,7 @@ async def test_a_list_over_the_limit_gets_the_upload_form_again(client: httpx.As
     big = b"x" * (LIMITS["/screen"] + 1)
     response = await client.post("/screen", files={"file": ("list.csv", big)})
     assert response.status_code == 413
-    assert "文件过大：上传的名单最多 5 MB" in response.text
+    assert "提交的名单过大：上传的文件最多 5 MB" in response.text
     assert 'enctype="multipart/form-data"' in response.text  # the form, to try again
     report = await client.post("/screen/verify", files={"report": ("r.csv", b"x" * (65 << 20))})
     assert report.status_code == 413 and "最多接受 64 MB" in report.text
