@@ -201,6 +201,7 @@ def test_pasted_spreadsheet_rows_find_the_name_and_code_cells() -> None:
         "3\tA102\t3号馆\t东莞市精工模具有限公司 \n"
         "4\tAcme Trading Ltd.\tacme@example.com\n"
         "5\tA103\n"
+        "6\t王某某\t个人参展\n"  # a person's name beside a longer remark
     )
     table = read_pasted(text)
     assert [(r.entry.name, r.entry.uscc) for r in table.rows] == [
@@ -209,11 +210,12 @@ def test_pasted_spreadsheet_rows_find_the_name_and_code_cells() -> None:
         ("东莞市精工模具有限公司", ""),
         ("Acme Trading Ltd.", ""),
         ("", ""),
+        ("王某某", ""),
     ]
     assert table.rows[0].cells == ("深圳市某某知识产权代理有限公司", "", "1", "A101")
     assert table.rows[2].cells == ("东莞市精工模具有限公司", "", "3", "A102", "3号馆")
     assert table.headers == ["名称", "统一社会信用代码", "其他1", "其他2", "其他3"]
-    assert [r.line for r in table.rows] == [1, 2, 3, 4, 5]
+    assert [r.line for r in table.rows] == [1, 2, 3, 4, 5, 6]
 
 
 def test_pasted_spreadsheet_rows_with_a_header_are_a_table() -> None:

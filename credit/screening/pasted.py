@@ -22,6 +22,8 @@ _CODE_TOKEN = re.compile(f"(?<![{_ALNUM}])[{_ALNUM}]{{15,20}}(?![{_ALNUM}])")
 _SEPARATORS = " \t\u3000,，;；|"
 _LETTER = re.compile(r"[^\W\d_]")
 _BOOTH = re.compile(r"[0-9A-Za-z.#/\-]{1,10}")
+_REMARK = re.compile(r"参展|展位|展品|展区|展馆|号馆|备注|个人|联系|电话|地址|邮箱")
+"""Words of a remark or contact cell, not of a name (`个人参展`, `联系人`)."""
 _ORGANIZATION = re.compile(
     r"(公司|集团|厂|店|中心|事务所|研究院|研究所|协会|学会|商会|联合会|委员会|合作社|工作室|"
     r"大学|学院|学校|医院|银行|基金会|经营部|门市部|商行|合伙\)|ltd\.?|limited|inc\.?|"
@@ -65,10 +67,11 @@ def tabbed_cells(line: str) -> tuple[str, ...]:
     return (name, code, *others)
 
 
-def _name_rank(cell: str) -> tuple[bool, int] | None:
+def _name_rank(cell: str) -> tuple[bool, bool, int] | None:
     """How much a cell looks like an organization's or a person's name: (ends like an
-    organization's name, length); None when it holds no letter or Han character, or is a
-    booth number (`A101`), a masked ID number, an e-mail or web address."""
+    organization's name, reads as no remark, length); None when it holds no letter or Han
+    character, or is a booth number (`A101`), a masked ID number, an e-mail or web
+    address."""
     text = unicodedata.normalize("NFKC", cell).lower()
     if not _LETTER.search(text) or is_masked_id_number(cell.upper()):
         return None
@@ -76,4 +79,4 @@ def _name_rank(cell: str) -> tuple[bool, int] | None:
         r"@|://|^www\.", text
     ):
         return None
-    return bool(_ORGANIZATION.search(text)), len(text)
+    return bool(_ORGANIZATION.search(text)), not _REMARK.search(text), len(text)
