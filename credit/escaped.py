@@ -32,7 +32,7 @@ _ESCAPED_CHARACTER = re.compile(
     r"|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}"
 )
 """One character written as percent escapes of its UTF-8 bytes."""
-_JSON_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\t")
+_JSON_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\[tf]")
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -61,13 +61,13 @@ def url_written(view: str) -> str:
 
 
 def _decoded_json_escape(escape: re.Match[str]) -> str:
-    if escape[0] == "\\t":
+    if escape[0] in ("\\t", "\\f"):  # a tab, a form feed: gaps
         return " "
     character = chr(int(escape[0][2:], 16))
     return character if _of_a_number(character) and character not in "\r\n" else escape[0]
 
 
 def json_view(line: str) -> str:
-    """A JSON line with the escapes of digits, `X` and gaps decoded (a tab as a space, so
-    the line stays JSON): what a reader of its strings sees."""
+    """A JSON line with the escapes of digits, `X` and gaps decoded (a tab or form feed as
+    a space, so the line stays JSON): what a reader of its strings sees."""
     return _JSON_ESCAPE.sub(_decoded_json_escape, line) if "\\" in line else line

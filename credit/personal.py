@@ -122,10 +122,9 @@ def mask_mobile(number: str) -> str:
 
 def mask_id_numbers(text: str) -> str:
     """Mask ID numbers (`looks_like_id_number`, `looks_like_old_id_number`) inside free
-    text; everything else (mobile numbers too) is left as it is."""
-    if len(text) < 15 or not may_hold_personal_numbers(text):
-        return text
-    return _masked_numbers(text, _ID_NUMBERS)
+    text and its URLs, as `mask_personal_data` does; everything else (mobile numbers
+    too) is left as it is."""
+    return text if len(text) < 15 else _masked_until_fixed(text, _ID_NUMBERS)
 
 
 def mask_personal_data(text: str) -> str:
@@ -134,25 +133,29 @@ def mask_personal_data(text: str) -> str:
     is masked: an ID number's last four digits and the group after them can read as a
     mobile number (`110105********1380 0138000`), and text masked once is then masked
     the same way again (validation, then a stored body on its way to the engine)."""
+    return _masked_until_fixed(text, _PERSONAL_NUMBERS)
+
+
+def _masked_until_fixed(text: str, kinds: tuple[_Kind, ...]) -> str:
     while True:
         masked = text
         if may_hold_personal_numbers(masked):
-            masked = _masked_numbers(masked, _PERSONAL_NUMBERS)
+            masked = _masked_numbers(masked, kinds)
         if "://" in masked:
-            masked = escaped.URLS.sub(_masked_url, masked)
+            masked = escaped.URLS.sub(lambda url: _masked_url(url[0], kinds), masked)
         if masked == text:
             return text
         text = masked
 
 
-def _masked_url(url: re.Match[str]) -> str:
+def _masked_url(url: str, kinds: tuple[_Kind, ...]) -> str:
     """A URL with the numbers its escapes spell masked; as written when it has none (a
     number it writes plainly is masked as in text)."""
-    view = escaped.url_view(url[0])
+    view = escaped.url_view(url)
     if not may_hold_personal_numbers(view):
-        return url[0]
-    masked = _masked_numbers(view, _PERSONAL_NUMBERS)
-    return url[0] if masked == view else escaped.url_written(masked)
+        return url
+    masked = _masked_numbers(view, kinds)
+    return url if masked == view else escaped.url_written(masked)
 
 
 _Kind = tuple[int, Callable[[str], bool], Callable[[str], str]]
