@@ -7,12 +7,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from credit.screening.inputs import MAX_BYTES, MAX_ROWS
 from portal.rendering import render
+from portal.screen_limits import form_limits
 
 MIB = 1024 * 1024
-LIMITS = {
-    "/screen/verify": 64 * MIB,  # a report of this site: 10,000 rows' CSV can reach 8 MB
+LIMITS = {  # the longest prefix first: `limit_for` takes the first that matches
+    "/screen/verify": 64 * MIB,  # a report: 10,000 rows' CSV reach 8 MB, the CLI's any size
     "/screen": 6 * MIB,  # an upload of 5 MB plus form overhead
     "/graphql": 2 * MIB,  # 1,000 `screen` entries of the longest names, escaped as \uXXXX
 }
@@ -20,7 +20,7 @@ DEFAULT_LIMIT = 64 * 1024
 
 # A file part of a form is kept in memory up to the largest body accepted, never spooled
 # to a temporary file (Starlette's default spools above 1 MiB): an uploaded list is
-# never written to disk.
+# never written to disk. A request holds at most its route's limit in memory.
 MultiPartParser.spool_max_size = max(LIMITS.values())
 
 
@@ -87,10 +87,10 @@ def _refusal(request: Request, limit: int) -> Response:
     if path in _FORMS:
         if path == "/screen":
             message = (
-                f"提交的名单过大：上传的文件最多 {MAX_BYTES // MIB} MB，粘贴的内容也不能超过此数。"
-                "请拆分后分别提交。"
+                f"提交的名单过大：上传的文件最多 {form_limits()['max_mb']} MB，"
+                f"每次提交（含粘贴的名单）最多 {size}。请拆分后分别提交。"
             )
-        context = {"max_rows": MAX_ROWS, "max_mb": MAX_BYTES // MIB, "error": message}
+        context = {**form_limits(), "error": message}
         no_store = {"Cache-Control": "no-store"}
         return render(request, _FORMS[path], context, status_code=413, headers=no_store)
     return render(request, "error.html", {"status": 413, "message": message}, status_code=413)

@@ -18,8 +18,6 @@ from starlette.responses import Response
 
 from credit import collector
 from credit.screening.inputs import (
-    MAX_BYTES,
-    MAX_ROWS,
     InputProblem,
     Table,
     read_pasted,
@@ -43,13 +41,14 @@ from credit.screening.reports import (
 from credit.screening.signing import load_or_create_key, public_key_pem, verify_report
 from portal.body_limit import LIMITS
 from portal.rendering import render, service_of
+from portal.screen_limits import form_limits
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 async def screen_form(request: Request) -> Response:
-    return render(request, "screen.html", _limits(), headers=NO_STORE)
+    return render(request, "screen.html", form_limits(), headers=NO_STORE)
 
 
 async def screen_upload(request: Request) -> Response:
@@ -70,7 +69,7 @@ async def screen_upload(request: Request) -> Response:
         else:
             raise InputProblem("请选择要上传的 CSV 或 Excel 文件，或在文本框中粘贴名单。")
     except InputProblem as problem:
-        refused = {**_limits(), "error": problem.message}
+        refused = {**form_limits(), "error": problem.message}
         return render(request, "screen.html", refused, status_code=400, headers=NO_STORE)
 
     with collector.relaxed():  # the rows, their records and both reports live till the end
@@ -141,10 +140,6 @@ async def report_key(request: Request) -> Response:
         media_type="application/x-pem-file",
         headers={"Cache-Control": "public, max-age=3600"},
     )
-
-
-def _limits() -> dict[str, Any]:
-    return {"max_rows": MAX_ROWS, "max_mb": MAX_BYTES // (1024 * 1024)}
 
 
 def _data_url(media_type: str, data: bytes) -> str:

@@ -477,15 +477,31 @@ def test_a_title_that_names_a_column_is_not_taken_for_the_header(title: list[str
         ]
 
 
+def test_a_title_naming_a_column_then_a_date_line_then_the_header() -> None:
+    rows = [
+        ["参展企业名称一览表", ""],
+        ["制表日期：2026-03-01", ""],
+        ["企业名称", "统一社会信用代码"],
+        ["深圳市创明知识产权代理有限公司", "91440300MA5F0A1B2N"],
+    ]
+    for table in (read_upload(csv_bytes(rows), "a.csv"), read_upload(xlsx_bytes(rows), "a.xlsx")):
+        assert (table.headers, table.name_column, table.uscc_column) == (rows[2], 0, 1)
+        assert [(r.line, r.entry.uscc) for r in table.rows] == [(4, "91440300MA5F0A1B2N")]
+
+
 @pytest.mark.parametrize("header", ["企业名称汇总", "参展企业名称表", "企业名称清单"])
 def test_a_title_like_header_of_a_one_column_list_is_its_header(header: str) -> None:
-    rows = [[header], ["北京某某科技有限公司"], ["深圳市创明知识产权代理有限公司"]]
-    for table in (read_upload(csv_bytes(rows), "a.csv"), read_upload(xlsx_bytes(rows), "a.xlsx")):
-        assert table.headers == [header] and table.name_column == 0
-        assert [(r.line, r.entry.name) for r in table.rows] == [
-            (2, "北京某某科技有限公司"),
-            (3, "深圳市创明知识产权代理有限公司"),
-        ]
+    names = ["北京某某科技有限公司", "深圳市创明知识产权代理有限公司", "甲公司", "乙公司", "丙公司"]
+    for count in (2, 5):  # all held as maybe titles, or more than titles can be
+        rows = [[header], *([name] for name in names[:count])]
+        for table in (
+            read_upload(csv_bytes(rows), "a.csv"),
+            read_upload(xlsx_bytes(rows), "a.xlsx"),
+        ):
+            assert table.headers == [header] and table.name_column == 0
+            assert [(r.line, r.entry.name) for r in table.rows] == [
+                (line, name) for line, name in enumerate(names[:count], start=2)
+            ]
 
 
 def test_a_title_above_an_unclear_header_still_asks_which_column() -> None:

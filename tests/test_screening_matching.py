@@ -256,7 +256,9 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
     assert (unreadable[0].verdict, unreadable[0].reason) == ("INVALID", f"无法核查：{problem}")
 
 
-@pytest.mark.parametrize("note", ["（A01展位）", "(3号馆)", " A01", "（展位号：C203）", " B-12"])
+@pytest.mark.parametrize(
+    "note", ["（A01展位）", "(3号馆)", " A01", "（展位号：C203）", " B2-05", "(Hall 3)"]
+)
 def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str) -> None:
     result = screen(engine, SERIOUS["subject_name"] + note)
     assert (result.verdict, result.basis) == ("SERIOUS", "NAME")
@@ -275,6 +277,8 @@ def test_a_bracket_that_is_part_of_a_name_is_kept() -> None:
         "华兴银行股份有限公司 北京海淀支行",
         "华茂科技有限公司（北京代表处）",
         "华茂科技有限公司 工会委员会",
+        "某某有限公司（Standard）",  # a booth word inside a word is none
+        "某某有限公司 Hallstatt",
     )
     for name in kept:
         assert names.without_note(name) == (name, "")

@@ -126,8 +126,11 @@ class _Sheet:
     first_problem: InputProblem | None = None
     note: str = ""
     fallback: tuple[int, list[str], int | None, int | None] | None = None
-    """A title-like row that names a column (`企业名称汇总`): the header after all when the
-    row below it names none (its line, headers and columns)."""
+    """A title-like row that names a column (`企业名称汇总`): the header after all when no
+    row below it does (its line, headers and columns)."""
+    held: list[tuple[int, list[str]]] = field(default_factory=list)
+    """Rows below `fallback` that named no column but may be titles too (`制表日期：…`):
+    data rows if `fallback` is the header."""
     widest: int = 0
     title_rows: int = 0
     data_rows: int = 0
@@ -168,18 +171,29 @@ def _scan(
     after it, giving `keep` the non-blank ones of a sheet whose columns were found.
     None for a sheet without a non-blank row."""
     sheet = _Sheet(position, title)
+
+    def data(line: int, cells: list[str]) -> None:
+        if _is_blank(cells, sheet):
+            sheet.blank_rows += 1
+            return
+        check_width(sheet.where(f"第 {line} 行"), cells)
+        sheet.widest = max(sheet.widest, len(cells))
+        sheet.data_rows += 1
+        if sheet.problem is None:
+            keep(sheet, line, cells)
+
     for line, cells in enumerate(records, start=1):
         looking = not sheet.header_line or (_below_a_title(sheet) and not _is_blank(cells))
         if looking and (_is_blank(cells) or _header(sheet, line, cells, name_column, uscc_column)):
             continue
-        if _is_blank(cells, sheet):
-            sheet.blank_rows += 1
-        else:
-            check_width(sheet.where(f"第 {line} 行"), cells)
-            sheet.widest = max(sheet.widest, len(cells))
-            sheet.data_rows += 1
-            if sheet.problem is None:
-                keep(sheet, line, cells)
+        if looking:  # the title-like row above is the header: the rows held are data
+            for held in sheet.held:
+                data(*held)
+        data(line, cells)
+    if sheet.problem is not None and sheet.fallback is not None:  # no other header found
+        _take_fallback(sheet)
+        for held in sheet.held:
+            data(*held)
     if isinstance(sheet.problem, NoColumns):  # rows tried below a first that was no title
         sheet.problem = sheet.first_problem or sheet.problem
     return sheet if sheet.header_line else None
@@ -211,10 +225,11 @@ def _header(
     try:
         columns = find_columns(headers, name_column, uscc_column)
     except (NoColumns, NameUnclear) as problem:  # another sheet may have them
-        if isinstance(problem, NoColumns) and sheet.fallback is not None:
-            sheet.header_line, sheet.headers, sheet.name_at, sheet.uscc_at = sheet.fallback
-            sheet.widest, sheet.problem, sheet.fallback = len(sheet.headers), None, None
-            return False
+        if isinstance(problem, NoColumns) and sheet.fallback is not None and not title_like:
+            if sum(1 for cell in headers if cell) > 2 or sheet.title_rows >= MAX_TITLE_ROWS:
+                _take_fallback(sheet)
+                return False
+            sheet.held.append((line, cells))  # another title, or the list's first rows
         columns = None
         sheet.problem = _in_sheet(sheet, problem)
         if not title_like:
@@ -230,7 +245,15 @@ def _header(
     elif columns is not None:
         (sheet.name_at, sheet.uscc_at), sheet.problem = columns, None
         sheet.note = _codes_only_note(sheet)
+        sheet.fallback, sheet.held = None, []  # the rows held were titles
     return True
+
+
+def _take_fallback(sheet: _Sheet) -> None:
+    """Make the title-like row that named a column the header (`企业名称汇总`)."""
+    assert sheet.fallback is not None
+    sheet.header_line, sheet.headers, sheet.name_at, sheet.uscc_at = sheet.fallback
+    sheet.widest, sheet.problem, sheet.fallback = len(sheet.headers), None, None
 
 
 def _codes_only_note(sheet: _Sheet) -> str:

@@ -21,6 +21,7 @@ from importlib import resources
 
 from rapidfuzz.distance import Indel, Levenshtein
 
+from credit.screening.booths import BOOTH_WORDS, is_booth_code
 from credit.text import char_sounds, normalize
 
 __all__ = [
@@ -234,22 +235,18 @@ _NOTE_AFTER_FORM = re.compile(
     r"^(.+(?:" + "|".join(map(re.escape, _FORMS)) + r"))"
     r"(\s*[（(]([^（）()]*)[)）]|\s+([^\s（）()]+))$"
 )
-_BOOTH_WORDS = re.compile(r"展位|展台|展馆|号馆|摊位|booth|hall|stand", re.IGNORECASE)
-_BOOTH_CODE = re.compile(r"[A-Za-z]{0,3}[-_]?\d{1,5}[A-Za-z]?")
-"""A note a list writes after a name: a booth or hall (`A01展位`, `3号馆`, `B-12`). Other
-brackets and words after the form may be part of the name (`（个体工商户）`, `（1号店）`,
-`北京海淀支行`, `（特殊普通合伙）`), and are kept."""
 
 
 def without_note(name: str) -> tuple[str, str]:
     """A name and the booth or hall a list wrote after its organization form
     (`…有限公司（A01展位）`, `…有限公司 A01`): (the name, the note), the note "" when
-    there is none."""
+    there is none. Other brackets and words after the form may be part of the name
+    (`（个体工商户）`, `（1号店）`, `北京海淀支行`, `（特殊普通合伙）`), and are kept."""
     found = _NOTE_AFTER_FORM.match(name.strip())
     if found is None:
         return name, ""
     note = found[3] if found[3] is not None else found[4]
-    if not (_BOOTH_WORDS.search(note) or _BOOTH_CODE.fullmatch(note)):
+    if not (BOOTH_WORDS.search(note) or is_booth_code(note)):
         return name, ""
     return found[1], found[2].strip()
 
