@@ -540,6 +540,25 @@ def test_a_code_column_chosen_alone_screens_codes_only() -> None:
     assert "只按统一社会信用代码核查：「联系人」未作为名称列使用。" in table.notes
 
 
+def test_a_licence_number_column_is_the_code_column_when_no_uscc_column_is_found() -> None:
+    rows = [
+        ["企业名称", "营业执照号码"],
+        ["甲公司", "91440300MA5F0A1B2N"],
+        ["乙公司", "110108000000016"],  # a registration number from before 2015
+    ]
+    for table in (read_upload(csv_bytes(rows), "a.csv"), read_upload(xlsx_bytes(rows), "a.xlsx")):
+        assert table.uscc_column == 1
+        new, old = table.rows
+        assert (new.entry.uscc, new.entry.problem) == ("91440300MA5F0A1B2N", "")
+        assert (old.entry.name, old.entry.uscc) == ("乙公司", "")  # screened on the name
+        assert old.entry.problem == (
+            "营业执照号码「110108000000016」不是统一社会信用代码（可能是旧的注册号），未用于核查"
+        )
+        assert old.cells[1] == "110108000000016"  # the report keeps the cell
+    both = [["企业名称", "营业执照号码", "统一社会信用代码"], ["甲公司", "x", "91440300MA5F0A1B2N"]]
+    assert read_upload(csv_bytes(both), "a.csv").uscc_column == 2
+
+
 def test_a_one_column_list_headed_by_a_name_header_still_reads() -> None:
     table = read_upload(csv_bytes([["企业名称"], ["深圳市创明知识产权代理有限公司"]]), "a.csv")
     assert [r.entry.name for r in table.rows] == ["深圳市创明知识产权代理有限公司"]

@@ -20,6 +20,7 @@ __all__ = [
     "NoColumns",
     "find_columns",
     "header_key",
+    "is_license_column",
     "looks_like_title",
     "maybe_names",
     "no_columns",
@@ -88,6 +89,16 @@ USCC_HEADERS = (
     "unifiedsocialcreditcode",
     "socialcreditcode",
 )
+
+
+LICENSE_HEADERS = (
+    *("营业执照号码", "营业执照号", "营业执照注册号", "营业执照编号"),
+    *("纳税人识别号", "纳税识别号", "税号"),
+    *("businesslicenseno", "businesslicensenumber", "taxid", "taxpayerid"),
+)
+"""Headers of a column that holds the USCC of a subject registered since 2015 (one code
+for licence and tax) and an older number before: the code column when no USCC column is
+found, its older numbers left out (`is_license_column`)."""
 
 
 _NOT_NAME_HEADERS = frozenset(
@@ -210,6 +221,8 @@ def find_columns(
         if uscc_column
         else _pick(headers, USCC_HEADERS, ("信用代码",), "统一社会信用代码列")
     )
+    if uscc_at is None and not uscc_column:
+        uscc_at = _pick(headers, LICENSE_HEADERS, (), "统一社会信用代码列")
     if name_at is None and uscc_at is None:
         raise no_columns(headers)
     if name_at is not None and name_at == uscc_at:
@@ -217,6 +230,11 @@ def find_columns(
     if name_at is None and uscc_at is not None and not uscc_column:  # chosen alone: codes only
         _check_no_name_column(headers, uscc_at)
     return name_at, uscc_at
+
+
+def is_license_column(header: str) -> bool:
+    """Whether a code column is headed as a licence or tax number (`LICENSE_HEADERS`)."""
+    return header_key(header) in LICENSE_HEADERS
 
 
 def maybe_names(headers: list[str], uscc_at: int) -> list[int]:

@@ -28,6 +28,7 @@ from credit.screening.columns import (
     NoColumns,
     find_columns,
     header_key,
+    is_license_column,
     looks_like_title,
     maybe_names,
     no_columns,
@@ -49,6 +50,7 @@ from credit.screening.input_files import (
 )
 from credit.screening.matching import Entry
 from credit.screening.pasted import line_cells, tabbed_cells
+from credit.uscc import normalize_uscc, uscc_problem
 
 __all__ = [
     "MAX_BYTES",
@@ -125,6 +127,9 @@ class _Sheet:
     problem: InputProblem | None = None
     first_problem: InputProblem | None = None
     note: str = ""
+    license_code: bool = False
+    """The code column is headed as a licence or tax number: a cell that is no USCC (an
+    older registration number) is left out of the row's lookup, with a message."""
     fallback: tuple[int, list[str], int | None, int | None] | None = None
     """A title-like row that names a column (`企业名称汇总`): the header after all when no
     row below it does (its line, headers and columns)."""
@@ -245,6 +250,7 @@ def _header(
     elif columns is not None:
         (sheet.name_at, sheet.uscc_at), sheet.problem = columns, None
         sheet.note = _codes_only_note(sheet)
+        sheet.license_code = sheet.uscc_at is not None and is_license_column(headers[sheet.uscc_at])
         sheet.fallback, sheet.held = None, []  # the rows held were titles
     return True
 
@@ -355,6 +361,10 @@ def _input_row(sheet: _Sheet, layout: _Layout, line: int, cells: list[str]) -> I
     if UNSAVED in cells:  # such a cell is blank in the report
         cells = ["" if cell == UNSAVED else cell for cell in cells]
         name, code = ("" if cell == UNSAVED else cell for cell in (name, code))
+    if sheet.license_code and code.strip() and uscc_problem(normalize_uscc(code)):
+        header = sheet.headers[sheet.uscc_at or 0]
+        left_out = f"{header}「{code.strip()}」不是统一社会信用代码（可能是旧的注册号），未用于核查"
+        problem, code = "；".join(p for p in (problem, left_out) if p), ""
     spots = layout.places.get(sheet.position)
     if spots is None:
         return InputRow(line, tuple(cells), Entry(str(line), name, code, problem))
