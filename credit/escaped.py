@@ -32,7 +32,8 @@ _ESCAPED_CHARACTER = re.compile(
     r"|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}"
 )
 """One character written as percent escapes of its UTF-8 bytes."""
-_JSON_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\[tf]")
+_JSON_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)(\\u[0-9A-Fa-f]{4}|\\[tf])")
+"""An escape after an even run of backslashes (`\\\\f` is a backslash and an `f`)."""
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -60,11 +61,13 @@ def url_written(view: str) -> str:
     return _WHITESPACE.sub(lambda space: "+" if space[0] == PLUS else quote(space[0]), view)
 
 
-def _decoded_json_escape(escape: re.Match[str]) -> str:
-    if escape[0] in ("\\t", "\\f"):  # a tab, a form feed: gaps
-        return " "
-    character = chr(int(escape[0][2:], 16))
-    return character if _of_a_number(character) and character not in "\r\n" else escape[0]
+def _decoded_json_escape(found: re.Match[str]) -> str:
+    backslashes, escape = found[1], found[2]
+    if escape in ("\\t", "\\f"):  # a tab, a form feed: gaps
+        return backslashes + " "
+    character = chr(int(escape[2:], 16))
+    keep = _of_a_number(character) and character not in "\r\n"
+    return backslashes + (character if keep else escape)
 
 
 def json_view(line: str) -> str:

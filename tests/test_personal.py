@@ -136,6 +136,10 @@ def test_redact_digits_masks_grouped_runs_and_leaves_dates() -> None:
             '{"reason": "138****8000"}',
         ),
         ('{"reason": "电话138\\t0013\\t8000"}', '{"reason": "电话138****8000"}'),
+        (  # an escaped backslash before `f` is no form feed: the line stays JSON
+            '{"path": "D:\\\\files\\\\2026", "tel": "13800138000"}',
+            '{"path": "D:\\\\files\\\\2026", "tel": "138****8000"}',
+        ),
     ],
 )
 def test_redact_digits_reads_escapes_as_they_read(line: str, redacted: str | None) -> None:

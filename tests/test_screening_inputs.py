@@ -202,6 +202,7 @@ def test_pasted_spreadsheet_rows_find_the_name_and_code_cells() -> None:
         "4\tAcme Trading Ltd.\tacme@example.com\n"
         "5\tA103\n"
         "6\t王某某\t个人参展\n"  # a person's name beside a longer remark
+        "7\t上海某某展台搭建有限公司\t北京某贸易有限公司\n"  # a company, whatever its trade
     )
     table = read_pasted(text)
     assert [(r.entry.name, r.entry.uscc) for r in table.rows] == [
@@ -211,11 +212,12 @@ def test_pasted_spreadsheet_rows_find_the_name_and_code_cells() -> None:
         ("Acme Trading Ltd.", ""),
         ("", ""),
         ("王某某", ""),
+        ("上海某某展台搭建有限公司", ""),
     ]
     assert table.rows[0].cells == ("深圳市某某知识产权代理有限公司", "", "1", "A101")
     assert table.rows[2].cells == ("东莞市精工模具有限公司", "", "3", "A102", "3号馆")
     assert table.headers == ["名称", "统一社会信用代码", "其他1", "其他2", "其他3"]
-    assert [r.line for r in table.rows] == [1, 2, 3, 4, 5, 6]
+    assert [r.line for r in table.rows] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_pasted_spreadsheet_rows_with_a_header_are_a_table() -> None:
@@ -504,6 +506,46 @@ def test_a_title_like_header_of_a_one_column_list_is_its_header(header: str) -> 
             ]
 
 
+def _read_both(rows: list[list[str]], tmp_path: Path) -> list[list[tuple[int, str, str]]]:
+    """The rows an upload and the streamed CLI read from the same CSV."""
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes(rows))
+    read = [read_upload(csv_bytes(rows), "a.csv").rows, list(open_rows(path).rows)]
+    return [[(r.line, r.entry.name, r.entry.uscc) for r in found] for found in read]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (  # a name that reads as a title, under a title-like header
+            [["参展企业名称汇总"], ["北京某某统计咨询有限公司"], ["上海某某有限公司"]],
+            [(2, "北京某某统计咨询有限公司", ""), (3, "上海某某有限公司", "")],
+        ),
+        (  # a second title-like header: the rows above it are titles
+            [["企业名称汇总"], ["制表日期：2026-01-01"], ["参展单位名称一览表"], ["甲公司"]],
+            [(4, "甲公司", "")],
+        ),
+    ],
+)
+def test_titles_and_names_below_a_title_like_header_read_alike_in_both_paths(
+    rows: list[list[str]], expected: list[tuple[int, str, str]], tmp_path: Path
+) -> None:
+    assert _read_both(rows, tmp_path) == [expected, expected]
+
+
+def test_a_title_naming_a_column_above_an_unclear_header_asks_which(tmp_path: Path) -> None:
+    rows = [
+        ["2026年参展企业名称汇总表"],
+        ["参展方", "统一社会信用代码", "展位"],
+        ["甲科技有限公司", "91440300MA5F0A1B2N", "A1"],
+    ]
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes(rows))
+    for read in (lambda: read_upload(csv_bytes(rows), "a.csv"), lambda: open_rows(path)):
+        with pytest.raises(InputProblem, match="「参展方」可能是名称列"):
+            read()
+
+
 def test_a_title_above_an_unclear_header_still_asks_which_column() -> None:
     rows = [["参展企业名单"], ["公司简称", "信用代码"], ["创明", "91440300MA5F0A1B2N"]]
     with pytest.raises(InputProblem, match=r"「公司简称」可能是名称列，请指定"):
@@ -555,6 +597,9 @@ def test_a_licence_number_column_is_the_code_column_when_no_uscc_column_is_found
             "营业执照号码「110108000000016」不是统一社会信用代码（可能是旧的注册号），未用于核查"
         )
         assert old.cells[1] == "110108000000016"  # the report keeps the cell
+    mistyped = [["企业名称", "纳税人识别号"], ["甲公司", "91440300MA5F0A1B2X"]]  # a wrong check
+    row = read_upload(csv_bytes(mistyped), "a.csv").rows[0]
+    assert (row.entry.uscc, row.entry.problem) == ("91440300MA5F0A1B2X", "")  # checked as a USCC
     both = [["企业名称", "营业执照号码", "统一社会信用代码"], ["甲公司", "x", "91440300MA5F0A1B2N"]]
     assert read_upload(csv_bytes(both), "a.csv").uscc_column == 2
 

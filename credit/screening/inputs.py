@@ -50,7 +50,7 @@ from credit.screening.input_files import (
 )
 from credit.screening.matching import Entry
 from credit.screening.pasted import line_cells, tabbed_cells
-from credit.uscc import normalize_uscc, uscc_problem
+from credit.uscc import normalize_uscc
 
 __all__ = [
     "MAX_BYTES",
@@ -128,8 +128,8 @@ class _Sheet:
     first_problem: InputProblem | None = None
     note: str = ""
     license_code: bool = False
-    """The code column is headed as a licence or tax number: a cell that is no USCC (an
-    older registration number) is left out of the row's lookup, with a message."""
+    """The code column is headed as a licence or tax number: an older registration number
+    in it is left out of the row's lookup, with a message."""
     fallback: tuple[int, list[str], int | None, int | None] | None = None
     """A title-like row that names a column (`企业名称汇总`): the header after all when no
     row below it does (its line, headers and columns)."""
@@ -195,7 +195,7 @@ def _scan(
             for held in sheet.held:
                 data(*held)
         data(line, cells)
-    if sheet.problem is not None and sheet.fallback is not None:  # no other header found
+    if isinstance(sheet.problem, NoColumns) and sheet.fallback is not None:  # no header below
         _take_fallback(sheet)
         for held in sheet.held:
             data(*held)
@@ -227,31 +227,39 @@ def _header(
         sheet.title_rows += 1
     headers = [cell.replace(UNSAVED, "").strip() for cell in cells]
     title_like = not (name_column or uscc_column) and looks_like_title(headers)
+    columns: tuple[int | None, int | None] | None = None
+    problem: InputProblem | None = None
     try:
         columns = find_columns(headers, name_column, uscc_column)
-    except (NoColumns, NameUnclear) as problem:  # another sheet may have them
-        if isinstance(problem, NoColumns) and sheet.fallback is not None and not title_like:
-            if sum(1 for cell in headers if cell) > 2 or sheet.title_rows >= MAX_TITLE_ROWS:
-                _take_fallback(sheet)
-                return False
-            sheet.held.append((line, cells))  # another title, or the list's first rows
-        columns = None
-        sheet.problem = _in_sheet(sheet, problem)
+    except (NoColumns, NameUnclear) as found:  # another sheet may have them
+        problem = found
+    except InputProblem as found:
         if not title_like:
-            sheet.first_problem = sheet.first_problem or sheet.problem  # what the user sees
-    except InputProblem as problem:
-        if not title_like:
-            raise _in_sheet(sheet, problem) from None
-        columns = None  # `单位名称及统一社会信用代码汇总表`: no header
-    sheet.header_line, sheet.headers, sheet.widest = line, headers, len(cells)
-    if title_like:  # the header is looked for below it
+            raise _in_sheet(sheet, found) from None  # else `单位名称及统一社会信用代码汇总表`
+    if sheet.fallback is not None and columns is None and not isinstance(problem, NameUnclear):
+        if (len([h for h in headers if h]) > 2 and not title_like) or (
+            sheet.title_rows >= MAX_TITLE_ROWS
+        ):
+            _take_fallback(sheet)
+            return False
+        sheet.held.append((line, cells))  # another title, or a name of the list
+        problem = no_columns(headers)
+    elif title_like:  # the header is looked for below it; the rows held above were titles
         sheet.fallback = (line, headers, *columns) if columns else None
-        sheet.problem = _in_sheet(sheet, no_columns(headers))
-    elif columns is not None:
-        (sheet.name_at, sheet.uscc_at), sheet.problem = columns, None
-        sheet.note = _codes_only_note(sheet)
-        sheet.license_code = sheet.uscc_at is not None and is_license_column(headers[sheet.uscc_at])
-        sheet.fallback, sheet.held = None, []  # the rows held were titles
+        sheet.held, problem = [], no_columns(headers)
+    elif problem is not None:
+        sheet.fallback, sheet.held = None, []  # `NameUnclear`: a header, its name unclear
+    sheet.header_line, sheet.headers, sheet.widest = line, headers, len(cells)
+    if problem is not None:
+        sheet.problem = _in_sheet(sheet, problem)
+        if not title_like and not sheet.held:
+            sheet.first_problem = sheet.first_problem or sheet.problem  # what the user sees
+        return True
+    assert columns is not None
+    (sheet.name_at, sheet.uscc_at), sheet.problem = columns, None
+    sheet.note = _codes_only_note(sheet)
+    sheet.license_code = sheet.uscc_at is not None and is_license_column(headers[sheet.uscc_at])
+    sheet.fallback, sheet.held = None, []  # the rows held were titles
     return True
 
 
@@ -361,7 +369,7 @@ def _input_row(sheet: _Sheet, layout: _Layout, line: int, cells: list[str]) -> I
     if UNSAVED in cells:  # such a cell is blank in the report
         cells = ["" if cell == UNSAVED else cell for cell in cells]
         name, code = ("" if cell == UNSAVED else cell for cell in (name, code))
-    if sheet.license_code and code.strip() and uscc_problem(normalize_uscc(code)):
+    if sheet.license_code and _registration_number(code):
         header = sheet.headers[sheet.uscc_at or 0]
         left_out = f"{header}「{code.strip()}」不是统一社会信用代码（可能是旧的注册号），未用于核查"
         problem, code = "；".join(p for p in (problem, left_out) if p), ""
@@ -376,6 +384,13 @@ def _input_row(sheet: _Sheet, layout: _Layout, line: int, cells: list[str]) -> I
         placed[spot] = cell
     ref = f"「{sheet.title}」第{line}行"
     return InputRow(line, tuple(placed), Entry(ref, name, code, problem), sheet.title)
+
+
+def _registration_number(code: str) -> bool:
+    """A registration number of before 2015 (15 digits) where a USCC may stand: a
+    licence or tax number column (`_Sheet.license_code`)."""
+    number = normalize_uscc(code)
+    return len(number) == 15 and number.isdigit()
 
 
 def _unsaved_problem(sheet: _Sheet, line: int, name: str, code: str) -> str:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from credit.personal import is_masked_id_number
-from credit.screening.booths import BOOTH_WORDS, is_booth_code
+from credit.screening.booths import is_booth_code
 from credit.screening.input_files import mask_cell
 from credit.uscc import normalize_uscc
 
@@ -22,7 +22,7 @@ _ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
 _CODE_TOKEN = re.compile(f"(?<![{_ALNUM}])[{_ALNUM}]{{15,20}}(?![{_ALNUM}])")
 _SEPARATORS = " \t\u3000,，;；|"
 _LETTER = re.compile(r"[^\W\d_]")
-_REMARK = re.compile(r"参展|展品|备注|个人|联系|电话|地址|邮箱")
+_REMARK = re.compile(r"参展|展品|展位|展区|展馆|号馆|备注|个人|联系|电话|地址|邮箱")
 """Words of a remark or contact cell, not of a name (`个人参展`, `联系人`)."""
 _ORGANIZATION = re.compile(
     r"(公司|集团|厂|店|中心|事务所|研究院|研究所|协会|学会|商会|联合会|委员会|合作社|工作室|"
@@ -69,13 +69,13 @@ def tabbed_cells(line: str) -> tuple[str, ...]:
 
 def _name_rank(cell: str) -> tuple[bool, bool, int] | None:
     """How much a cell looks like an organization's or a person's name: (ends like an
-    organization's name, reads as no remark, length); None when it holds no letter or Han
-    character, or is a booth number (`A101`), a masked ID number, an e-mail or web
-    address."""
+    organization's name, is one or reads as no remark such as `个人参展`, length); None
+    when it holds no letter or Han character, or is a booth number (`A101`), a masked ID
+    number, an e-mail or web address."""
     text = unicodedata.normalize("NFKC", cell).lower()
     if not _LETTER.search(text) or is_masked_id_number(cell.upper()):
         return None
     if is_booth_code(text) or re.search(r"@|://|^www\.", text):
         return None
-    remark = _REMARK.search(text) or BOOTH_WORDS.search(text)
-    return bool(_ORGANIZATION.search(text)), not remark, len(text)
+    organization = bool(_ORGANIZATION.search(text))  # `…展台搭建有限公司` is no remark
+    return organization, organization or not _REMARK.search(text), len(text)
