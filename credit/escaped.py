@@ -34,7 +34,7 @@ _ESCAPED_CHARACTER = re.compile(
 """One character written as percent escapes of its UTF-8 bytes."""
 _JSON_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)(\\u[0-9A-Fa-f]{4}|\\[tf])")
 """An escape after an even run of backslashes (`\\\\f` is a backslash and an `f`)."""
-_WHITESPACE = re.compile(r"\s")
+_WRITTEN_BACK = re.compile(r"\s|[^\x00-\x7f]")
 
 
 def _of_a_number(character: str) -> bool:
@@ -57,8 +57,16 @@ def url_view(url: str) -> str:
 
 
 def url_written(view: str) -> str:
-    """A URL's view written as a URL again: its whitespace escaped, `PLUS` as `+`."""
-    return _WHITESPACE.sub(lambda space: "+" if space[0] == PLUS else quote(space[0]), view)
+    """A URL's view written as a URL again: `PLUS` as `+`, whitespace and the other
+    characters of a number that are not ASCII (`１`, `－`) escaped again."""
+    return _WRITTEN_BACK.sub(_written_character, view)
+
+
+def _written_character(found: re.Match[str]) -> str:
+    character = found[0]
+    if character == PLUS:
+        return "+"
+    return quote(character) if character.isspace() or _of_a_number(character) else character
 
 
 def _decoded_json_escape(found: re.Match[str]) -> str:

@@ -253,6 +253,8 @@ def test_a_masked_url_keeps_its_other_escapes_and_masks_no_further(url: str) -> 
 
 
 def test_a_masked_url_keeps_the_escapes_of_everything_else() -> None:
+    widened = "https://e.org/?a=%EF%BC%91&b=%E6%A1%88&tel=138%200013%208000"  # `１`, `案`
+    assert mask_personal_data(widened) == "https://e.org/?a=%EF%BC%91&b=%E6%A1%88&tel=138****8000"
     url = "https://e.org/a?q=a%26b%3Dc&p=/x%2Fy/a+b#f%23g&tel=138%200013%208000"
     assert (
         mask_personal_data(url) == "https://e.org/a?q=a%26b%3Dc&p=/x%2Fy/a+b#f%23g&tel=138****8000"

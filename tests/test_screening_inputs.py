@@ -533,6 +533,12 @@ def test_titles_and_names_below_a_title_like_header_read_alike_in_both_paths(
     assert _read_both(rows, tmp_path) == [expected, expected]
 
 
+def test_a_row_below_a_title_like_header_is_told_as_a_row_when_too_wide() -> None:
+    rows = [["企业名称汇总"], ["某" * 40_000]]
+    with pytest.raises(InputProblem, match=r"^第 2 行第 1 列有 40,000 个字符"):
+        read_upload(csv_bytes(rows), "a.csv")
+
+
 def test_a_title_naming_a_column_above_an_unclear_header_asks_which(tmp_path: Path) -> None:
     rows = [
         ["2026年参展企业名称汇总表"],

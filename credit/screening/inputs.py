@@ -222,7 +222,7 @@ def _header(
 ) -> bool:
     """Take `cells` as the sheet's header and find its columns (or why not); False when
     they are a data row instead, below a title-like row that is the header after all."""
-    check_width(sheet.where("表头"), cells)
+    check_width(sheet.where("表头" if sheet.fallback is None else f"第 {line} 行"), cells)
     if sheet.header_line:  # the row before was a title: `展会参展企业名单`
         sheet.title_rows += 1
     headers = [cell.replace(UNSAVED, "").strip() for cell in cells]
