@@ -145,20 +145,18 @@ def _name_problem(name: str, key: str) -> str | None:
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+?\d+")
 
 
-def _stored_as_a_number(raw: str, code: str) -> str | None:
-    """Why a code a spreadsheet kept as a number is wrong: it keeps 15 significant digits,
-    so an all-digit USCC (`911101051000000295`) ends in zeros (`911101051000000000`), or
-    shows as `9.11101E+17`."""
+def _stored_as_a_number(raw: str, code: str, problem: str) -> str | None:
+    """Why a code a spreadsheet kept as a number is wrong (`problem` says what is wrong
+    with it as a USCC): it keeps 15 significant digits, so an all-digit USCC
+    (`911101051000000295`) ends in zeros (`911101051000000000`), or shows as
+    `9.11101E+17`."""
     if _SCIENTIFIC.fullmatch(raw):
         return (
             f"统一社会信用代码「{raw}」被表格软件存成了数字（科学计数法），已无法还原："
             "请把该列设为文本格式后重新填写"
         )
     if code.isdigit() and len(code) > 15 and set(code[15:]) == {"0"}:
-        return (
-            f"{uscc_problem(code)}；该列若在表格中是数字格式，末几位可能已被改动，"
-            "请设为文本格式后重新填写"
-        )
+        return f"{problem}；该列若在表格中是数字格式，末几位可能已被改动，请设为文本格式后重新填写"
     return None
 
 
@@ -194,7 +192,7 @@ def _check(entry: Entry) -> _Checked | RowResult:
     if code_problem and is_masked_id_number(code):  # a personal ID number, masked as read
         code_problem = "这是居民身份证号码（已隐去），不是统一社会信用代码"
     elif code_problem:
-        code_problem = _stored_as_a_number(raw_code, code) or code_problem
+        code_problem = _stored_as_a_number(raw_code, code, code_problem) or code_problem
     name_problem = _name_problem(name, key)
     name_usable = bool(key) and name_problem is None
     code_usable = bool(code) and code_problem is None
