@@ -1,7 +1,8 @@
 """Escaped text read as it reads, so that a personal number hidden in escapes is found.
 
 A URL can write a number's characters as escapes (`%31%33%38`, full-width digits as
-`%EF%BC%91`) and the gaps between its groups as `%20`, `%09` or `+`; a JSON line can
+`%EF%BC%91`, or encoded twice as `%2531`) and the gaps between its groups as `%20`, `%09`
+or `+`; a JSON line can
 write them as `\\u0031` or `\\t`. `credit.personal` looks for numbers in these views:
 only the escapes that stand for a digit, an `X` or a gap are decoded, so every other
 escape (`%26`, `%2F`, a Chinese character) keeps its meaning, and what is written back
@@ -25,13 +26,16 @@ GAP = r"(?:[^\S\r\n]|[\-‐‑‒–—―－])"
 never a line break (`credit.personal`)."""
 _GAP = re.compile(GAP)
 _NUMBER_CHARACTER = re.compile(r"\d|[XxＸｘ]")
+_PERCENT = r"%(?:25)*"
+"""A percent sign, or one encoded again (`%2531` is `%31` encoded twice, a `1`)."""
 _ESCAPED_CHARACTER = re.compile(
-    r"%[0-7][0-9A-Fa-f]"
-    r"|%[C-Dc-d][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"
-    r"|%[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){2}"
-    r"|%[Ff][0-7](?:%[89ABab][0-9A-Fa-f]){3}"
+    rf"{_PERCENT}[0-7][0-9A-Fa-f]"
+    rf"|{_PERCENT}[C-Dc-d][0-9A-Fa-f]{_PERCENT}[89ABab][0-9A-Fa-f]"
+    rf"|{_PERCENT}[Ee][0-9A-Fa-f](?:{_PERCENT}[89ABab][0-9A-Fa-f]){{2}}"
+    rf"|{_PERCENT}[Ff][0-7](?:{_PERCENT}[89ABab][0-9A-Fa-f]){{3}}"
 )
-"""One character written as percent escapes of its UTF-8 bytes."""
+"""One character written as percent escapes of its UTF-8 bytes, maybe encoded again."""
+_PERCENTS = re.compile(_PERCENT)
 _JSON_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)(\\u[0-9A-Fa-f]{4}|\\[tf])")
 """An escape after an even run of backslashes (`\\\\f` is a backslash and an `f`)."""
 _WRITTEN_BACK = re.compile(r"\s|[^\x00-\x7f]")
@@ -43,7 +47,7 @@ def _of_a_number(character: str) -> bool:
 
 def _decoded_url_character(escape: re.Match[str]) -> str:
     try:
-        character = bytes.fromhex(escape[0].replace("%", "")).decode()
+        character = bytes.fromhex(_PERCENTS.sub("", escape[0])).decode()
     except UnicodeDecodeError:
         return escape[0]
     return character if _of_a_number(character) else escape[0]

@@ -2,7 +2,9 @@
 
 An individual's `id_number` is masked at ingestion to its first 6 and last 4
 characters. Valid 18-digit ID numbers, first-generation 15-digit ones and mainland
-mobile numbers inside free text are masked the same way (`mask_personal_data`;
+mobile numbers inside free text are masked the same way — and so are ID numbers written
+with a wrong check character or without it, whose province and birth date read as an
+ID number's: the check character is no secret (`mask_personal_data`;
 `mask_id_numbers` masks the ID numbers alone, for text whose phone numbers are to be
 kept) — also when written in groups (`110105 19900307 1239`, `138-0013-8000`).
 So are those a URL spells in escapes (`?tel=138%200013%208000`, `credit.escaped`).
@@ -20,10 +22,30 @@ from datetime import date
 from typing import Any
 
 from credit import escaped, regions
+from credit.check_characters import id_check_character, uscc_check_ok
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
+__all__ = [
+    "body_may_hold_personal_numbers",
+    "holds_personal_number",
+    "id_check_character",
+    "id_number_check_ok",
+    "is_masked_id_number",
+    "joined_number",
+    "looks_like_id_number",
+    "looks_like_mistyped_id_number",
+    "looks_like_mobile",
+    "looks_like_old_id_number",
+    "mask_id_number",
+    "mask_id_numbers",
+    "mask_mobile",
+    "mask_personal_data",
+    "mask_stored_body",
+    "may_hold_personal_numbers",
+    "reads_as_masked_id_number",
+    "redact_digits",
+]
 _MASKED_ID = re.compile(r"\d{6}\*{8}[\dX]{4}")
+_ANY_MASKED_ID = re.compile(r"\d{6}(?:\*{8}\d{3}[\dX]|\*{7}\d{4}|\*{5}\d{4})")
 # `\d` is any decimal digit, full-width ones too (`１１０１…`); letters may follow a number
 # (`…1239abc`); the check character is read after NFKC (`joined_number`). A number may be
 # written in groups: one space or dash of any width between two (never a line break).
@@ -44,14 +66,9 @@ _DATES = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}(?:{_GAP}\d{{4}}-\d{{2}}-\d{{2}})*
 _REGISTRATION_BEFORE = re.compile(r"注册(?:号码?|码)[：:]?\s*$")
 """A 15-digit number named a registration number (工商注册号) is one, not an ID number."""
 _LONGEST = 18
+_CODE_CHARACTER = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
 _MASKED_NUMBER = re.compile(r"\d{3,6}\*{4,9}\d{3,4}[Xx]?")
 _COUNTRY_CODE = re.compile(r"(?:00)?86(?=1)")
-
-
-def id_check_character(first17: str) -> str:
-    """The 18th character (GB 11643) for the first 17 digits of an ID number."""
-    total = sum(int(ch) * weight for ch, weight in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
 
 
 def joined_number(number: str) -> str:
@@ -74,13 +91,35 @@ def looks_like_id_number(number: str) -> bool:
     The date tells one from an all-digit USCC whose last character happens to be an ID
     number's check character (`911101051000000295`: `05100000` is no date)."""
     number = joined_number(number)
-    if not id_number_check_ok(number):
+    return id_number_check_ok(number) and _born(number)
+
+
+def looks_like_mistyped_id_number(number: str) -> bool:
+    """An ID number written with its check character wrong or left out: 18 characters
+    (17 digits, then a digit or an `X`) that are not a valid USCC either, or 17 digits;
+    a known province, and characters 7–14 a birth date.
+
+    Its other characters are a person's all the same, and the check character follows
+    from them (`110105199003071238`, `11010519900307123`)."""
+    number = joined_number(number).upper()
+    if len(number) == 18:
+        if not _ID_FORM.fullmatch(number) or id_number_check_ok(number) or uscc_check_ok(number):
+            return False
+    elif len(number) != 17 or not number.isdigit():
         return False
+    return regions.province_known(number[:6]) and _born(number)
+
+
+_ID_FORM = re.compile(r"\d{17}[\dX]")
+
+
+def _born(number: str) -> bool:
+    """Characters 7–14 are a birth date of the 1900s or 2000s."""
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    return born.year >= 1900
+    return 1900 <= born.year < 2100
 
 
 def looks_like_old_id_number(number: str) -> bool:
@@ -106,6 +145,12 @@ def mask_id_number(number: str) -> str:
 def is_masked_id_number(text: str) -> bool:
     """True for an already masked ID number such as `110105********1239`."""
     return _MASKED_ID.fullmatch(text) is not None
+
+
+def reads_as_masked_id_number(text: str) -> bool:
+    """True for any ID number as `mask_id_number` masks it: 18 characters, 17 of a mistyped
+    one (`110105*******7123`) or 15 of a first-generation one (`110105*****7123`)."""
+    return _ANY_MASKED_ID.fullmatch(text) is not None
 
 
 def looks_like_mobile(number: str) -> bool:
@@ -162,6 +207,8 @@ _Kind = tuple[int, Callable[[str], bool], Callable[[str], str]]
 """A personal number: its length, how it is told, how it is masked."""
 _ID_NUMBERS: tuple[_Kind, ...] = (
     (18, looks_like_id_number, mask_id_number),
+    (18, looks_like_mistyped_id_number, mask_id_number),
+    (17, looks_like_mistyped_id_number, mask_id_number),
     (15, looks_like_old_id_number, mask_id_number),
 )
 _PERSONAL_NUMBERS = (*_ID_NUMBERS, (11, looks_like_mobile, mask_mobile))
@@ -175,9 +222,11 @@ def _masked_numbers(text: str, kinds: tuple[_Kind, ...]) -> str:
         groups = list(_GROUPS.finditer(run[0]))
         pieces: list[str] = []
         done = first = 0
+        # a USCC's first 17 characters are digits, with a letter after them: no ID number's
+        runs_on = _CODE_CHARACTER.match(text, run.end()) is not None
         while first < len(groups):
             registration = first == 0 and _REGISTRATION_BEFORE.search(text, 0, run.start())
-            found = _number_from(run[0], groups, first, kinds, bool(registration))
+            found = _number_from(run[0], groups, first, kinds, bool(registration), runs_on)
             if found is None:
                 first += 1
                 continue
@@ -190,23 +239,36 @@ def _masked_numbers(text: str, kinds: tuple[_Kind, ...]) -> str:
 
 
 def _number_from(
-    run: str, groups: list[re.Match[str]], first: int, kinds: tuple[_Kind, ...], registration: bool
+    run: str,
+    groups: list[re.Match[str]],
+    first: int,
+    kinds: tuple[_Kind, ...],
+    registration: bool,
+    runs_on: bool,
 ) -> tuple[int, str] | None:
-    """The last group and the masked text of a personal number starting at group `first`
-    (a mobile number may follow the country code in its group: `8613800138000`)."""
+    """The last group and the masked text of the longest personal number starting at group
+    `first` (an ID number's check character may be a group of its own: `…0307123 9`; a
+    mobile number may follow the country code in its group: `8613800138000`). Seventeen
+    digits are no ID number when the run's last group `runs_on` into letters."""
     length = 0
     code = _COUNTRY_CODE.match(unicodedata.normalize("NFKC", groups[first][0]))  # 1:1 for digits
+    found: tuple[int, str] | None = None
     for last in range(first, len(groups)):
         length += len(groups[last][0])
         if length > _LONGEST:  # a mobile number after 0086 is 15 long
-            return None
+            break
         written = run[groups[first].start() : groups[last].end()]
+        cut_short = runs_on and last == len(groups) - 1
         for size, told, mask in kinds:
-            if length == size and told(written) and not (size == 15 and registration):
-                return last, mask(written)
+            if (size == 15 and registration) or (size == 17 and cut_short):
+                continue
+            if length == size and told(written):
+                found = last, mask(written)
+                break
             if code and size == 11 and length - code.end() == 11 and told(written[code.end() :]):
-                return last, written[: code.end()] + mask(written[code.end() :])
-    return None
+                found = last, written[: code.end()] + mask(written[code.end() :])
+                break
+    return found
 
 
 _IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import unicodedata
 
+from credit.check_characters import USCC_ALPHABET as ALPHABET
+from credit.check_characters import uscc_check_character as check_character
 from credit.personal import looks_like_id_number, mask_personal_data
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+__all__ = [
+    "ALPHABET",
+    "LENGTH",
+    "check_character",
+    "is_valid_uscc",
+    "looks_like_uscc",
+    "normalize_uscc",
+    "refusal",
+    "region_code_of",
+    "uscc_problem",
+]
+
 LENGTH = 18
-_VALUE = {char: index for index, char in enumerate(ALPHABET)}
 
 
 def normalize_uscc(text: str) -> str:
@@ -18,17 +29,11 @@ def normalize_uscc(text: str) -> str:
     return "".join(ch for ch in folded if not ch.isspace() and ch != "-")
 
 
-def check_character(first17: str) -> str:
-    """The 18th character for the first 17 (which must use ALPHABET)."""
-    total = sum(_VALUE[ch] * weight for ch, weight in zip(first17, WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
-
-
 def uscc_problem(code: str) -> str | None:
     """Why a normalized code is not a valid USCC, in Chinese and English; None when valid."""
     if len(code) != LENGTH:
         return f"统一社会信用代码应为 18 位，实际为 {len(code)} 位 (USCC must have 18 characters)"
-    if any(ch not in _VALUE for ch in code):
+    if any(ch not in ALPHABET for ch in code):
         return (
             "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）"
             " (USCC contains a character outside 0-9 and A-Y without I, O, Z, S, V)"

@@ -24,7 +24,7 @@ from credit.personal import body_may_hold_personal_numbers, mask_stored_body, re
 from indexer import bodies
 
 SCHEMA_VERSION = 1
-MASKING_VERSION = "4"
+MASKING_VERSION = "5"
 """The masking of personal numbers (`credit.personal`) the stored texts have had: 2 —
 numbers written in groups and 15-digit ID numbers, which older versions kept whole; 3 —
 mobile numbers after a country code, and source URLs; 4 — numbers a URL spells in escapes

@@ -9,13 +9,16 @@ from credit.personal import (
     id_number_check_ok,
     is_masked_id_number,
     looks_like_id_number,
+    looks_like_mistyped_id_number,
     looks_like_old_id_number,
     mask_id_number,
     mask_id_numbers,
     mask_personal_data,
     mask_stored_body,
+    reads_as_masked_id_number,
     redact_digits,
 )
+from credit.uscc import check_character, uscc_problem
 
 VALID_ID = "110105199003071239"
 VALID_ID_X = "11010519491231002X"
@@ -33,6 +36,10 @@ def test_mask_keeps_first_six_and_last_four() -> None:
     assert mask_id_number(VALID_ID) == "110105********1239"
     assert mask_id_number(VALID_ID_X.lower()) == "110105********002X"
     assert is_masked_id_number("110105********1239")
+    for masked in ("110105********123X", "110105*******7123", "110105*****7123"):
+        assert reads_as_masked_id_number(masked)
+    assert not reads_as_masked_id_number("138****8000")
+    assert not is_masked_id_number("110105*******7123")  # a feed's id_number has 18
 
 
 def test_free_text_masks_valid_ids_and_mobiles() -> None:
@@ -65,17 +72,49 @@ def test_an_id_number_has_a_birth_date_a_uscc_does_not() -> None:
 
 
 def test_mask_id_numbers_keeps_mobiles_and_other_numbers() -> None:
-    text = f"张三 {VALID_ID_X}，手机 13800138000，编号 110105199003071238"
+    text = f"张三 {VALID_ID_X}，手机 13800138000，编号 990105199003071238"
     assert mask_id_numbers(text) == (
-        "张三 110105********002X，手机 13800138000，编号 110105199003071238"
+        "张三 110105********002X，手机 13800138000，编号 990105199003071238"
     )
     assert mask_id_numbers(VALID_ID) == "110105********1239"
     assert mask_id_numbers("短文本") == "短文本"
 
 
 def test_free_text_leaves_other_numbers() -> None:
-    text = "申请号 202310123456.7，罚款 50000 元，文号〔2025〕8号，110105199003071238"
+    text = (
+        "申请号 202310123456.7，罚款 50000 元，文号〔2025〕8号，"
+        "990105199003071238，110105000003071238，20250310123456789"
+    )
     assert mask_personal_data(text) == text
+
+
+MISTYPED_ID = "110105199003071238"  # VALID_ID with a wrong check character
+
+
+def test_an_id_number_with_a_wrong_or_missing_check_character_is_masked() -> None:
+    """The other characters are a person's all the same, and the check character follows
+    from them."""
+    assert looks_like_mistyped_id_number(MISTYPED_ID)
+    assert looks_like_mistyped_id_number(VALID_ID[:17])
+    assert not looks_like_mistyped_id_number(VALID_ID)  # a valid one is not mistyped
+    text = f"身份证号 {MISTYPED_ID}，又作 {VALID_ID[:17]}；或 1101-0519-9003-0712-3"
+    assert mask_personal_data(text) == (
+        "身份证号 110105********1238，又作 110105*******7123；或 110105*******7123"
+    )
+    assert mask_id_numbers(f"证件{VALID_ID[:17].lower()}x") == "证件110105********123X"
+
+
+def test_a_check_character_written_apart_is_masked_with_its_number() -> None:
+    assert mask_personal_data(f"证号 {VALID_ID[:17]} 9") == "证号 110105********1239"
+    assert mask_personal_data("电话 13800138000 1234567") == "电话 138****8000 1234567"
+
+
+def test_a_valid_uscc_is_not_taken_for_a_mistyped_id_number() -> None:
+    first17 = "12110119" + "900307" + "123"  # 12 (Tianjin?), then 19900307 at 7–14
+    uscc = first17 + check_character(first17)
+    assert uscc_problem(uscc) is None and not id_number_check_ok(uscc)
+    assert not looks_like_mistyped_id_number(uscc)
+    assert mask_id_numbers(f"代码 {uscc}") == f"代码 {uscc}"
 
 
 def test_redact_digits_masks_any_long_run() -> None:
@@ -228,6 +267,15 @@ def test_masking_twice_masks_nothing_more(text: str, masked: str) -> None:
             "https://e.org/%E6%A1%88%E4%BE%8B?id=110105********1239&q=a%20b",
         ),
         ("https://e.org/a?tel=8613800138000", "https://e.org/a?tel=86138****8000"),
+        (  # encoded twice (`%25` is `%`), or three times
+            "https://e.org/a?tel=138%25200013%25208000&q=%25E6%25A1%2588%2526",
+            "https://e.org/a?tel=138****8000&q=%25E6%25A1%2588%2526",
+        ),
+        (
+            "https://e.org/a?id=%252531%252531%252530%252531%252530%252535%252531%252539"
+            "%252539%252530%252530%252533%252530%252537%252531%252532%252533%252539",
+            "https://e.org/a?id=110105********1239",
+        ),
     ],
 )
 def test_urls_are_masked_as_their_escapes_spell_numbers(url: str, masked: str) -> None:

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Literal
 
 from credit import collector
-from credit.personal import is_masked_id_number
+from credit.personal import reads_as_masked_id_number
 from credit.screening import names
 from credit.search.candidates import Lookup
 from credit.search.engine import SearchEngine
@@ -133,7 +133,7 @@ def _name_problem(name: str, key: str) -> str | None:
         return None
     if len(name) > MAX_NAME_CHARS:
         return f"名称超过 {MAX_NAME_CHARS} 个字符"
-    if is_masked_id_number(name):  # masked as read: a personal number is never looked up
+    if reads_as_masked_id_number(name):  # masked as read: a personal number is never looked up
         return "名称列中是居民身份证号码（已隐去），不是名称"
     if not key:
         return "名称不含文字或数字"
@@ -189,7 +189,7 @@ def _check(entry: Entry) -> _Checked | RowResult:
     raw_code = entry.uscc.strip()
     code = normalize_uscc(raw_code) if raw_code else ""
     code_problem = uscc_problem(code) if code else None
-    if code_problem and is_masked_id_number(code):  # a personal ID number, masked as read
+    if code_problem and reads_as_masked_id_number(code):  # a personal ID number, masked as read
         code_problem = "这是居民身份证号码（已隐去），不是统一社会信用代码"
     elif code_problem:
         code_problem = _stored_as_a_number(raw_code, code, code_problem) or code_problem
