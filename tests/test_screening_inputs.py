@@ -383,6 +383,14 @@ def test_an_id_number_that_also_passes_the_uscc_check_is_masked() -> None:
     assert "110105199003070439" not in str(pasted.rows[0])
 
 
+def test_an_id_number_without_its_check_character_is_masked() -> None:
+    first17 = ID_NUMBER[:17]
+    pasted = read_pasted(f"张三\t{first17}\n{ID_NUMBER[:-1]}0\n")
+    assert first17 not in repr(pasted)
+    assert pasted.rows[0].cells[1:] == ("", first17[:6] + "*" * 7 + first17[-4:])
+    assert pasted.rows[1].entry.uscc == ID_NUMBER[:6] + "*" * 8 + ID_NUMBER[-4:-1] + "0"
+
+
 def test_a_valid_uscc_is_never_masked() -> None:
     table = read_upload(csv_bytes([["名称", "信用代码"], ["某公司", USCC_ALSO_AN_ID]]), "a.csv")
     assert table.rows[0].entry.uscc == USCC_ALSO_AN_ID
@@ -525,12 +533,27 @@ def _read_both(rows: list[list[str]], tmp_path: Path) -> list[list[tuple[int, st
             [["企业名称汇总"], ["制表日期：2026-01-01"], ["参展单位名称一览表"], ["甲公司"]],
             [(4, "甲公司", "")],
         ),
+        (  # titles naming no column below it, then a short list (held to its end)
+            [["企业名称汇总"], ["2026年第一批参展企业名单"], ["制表人：王五"], ["甲统计有限公司"]],
+            [(4, "甲统计有限公司", "")],
+        ),
+        (  # the same, then more rows than titles can be
+            [["企业名称汇总"], ["第一批名单"], *([f"{c}公司"] for c in "甲乙丙丁")],
+            [(line, f"{c}公司", "") for line, c in enumerate("甲乙丙丁", start=3)],
+        ),
     ],
 )
 def test_titles_and_names_below_a_title_like_header_read_alike_in_both_paths(
     rows: list[list[str]], expected: list[tuple[int, str, str]], tmp_path: Path
 ) -> None:
     assert _read_both(rows, tmp_path) == [expected, expected]
+
+
+def test_a_title_passed_over_below_a_title_like_header_is_noted() -> None:
+    rows = [["企业名称汇总"], ["2026年第一批参展企业名单"], ["甲科技有限公司"]]
+    table = read_upload(csv_bytes(rows), "a.csv")
+    assert [r.entry.name for r in table.rows] == ["甲科技有限公司"]
+    assert table.notes == ["第 2 行「2026年第一批参展企业名单」读作标题，未作为参展单位核查。"]
 
 
 def test_a_row_below_a_title_like_header_is_told_as_a_row_when_too_wide() -> None:

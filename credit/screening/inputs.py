@@ -49,7 +49,7 @@ from credit.screening.input_files import (
     xlsx_sheets,
 )
 from credit.screening.matching import Entry
-from credit.screening.pasted import line_cells, tabbed_cells
+from credit.screening.pasted import ends_like_organization, line_cells, tabbed_cells
 from credit.uscc import normalize_uscc
 
 __all__ = [
@@ -136,6 +136,8 @@ class _Sheet:
     held: list[tuple[int, list[str]]] = field(default_factory=list)
     """Rows below `fallback` that named no column but may be titles too (`制表日期：…`):
     data rows if `fallback` is the header."""
+    titles_passed: dict[int, str] = field(default_factory=dict)
+    """Rows held below the title-like header that were titles too: line → title."""
     widest: int = 0
     title_rows: int = 0
     data_rows: int = 0
@@ -192,16 +194,30 @@ def _scan(
         if looking and (_is_blank(cells) or _header(sheet, line, cells, name_column, uscc_column)):
             continue
         if looking:  # the title-like row above is the header: the rows held are data
-            for held in sheet.held:
-                data(*held)
+            _release_held(sheet, data)
         data(line, cells)
     if isinstance(sheet.problem, NoColumns) and sheet.fallback is not None:  # no header below
         _take_fallback(sheet)
-        for held in sheet.held:
-            data(*held)
+        _release_held(sheet, data)
     if isinstance(sheet.problem, NoColumns):  # rows tried below a first that was no title
         sheet.problem = sheet.first_problem or sheet.problem
     return sheet if sheet.header_line else None
+
+
+_LABELLED = re.compile(r"[^:：]{0,6}(?:日期|时间|单位|人)[:：]")
+"""A line that says when or by whom the list was made (`制表日期：…`, `填报人：…`)."""
+
+
+def _release_held(sheet: _Sheet, data: Callable[[int, list[str]], None]) -> None:
+    """The rows held below the title-like header (`企业名称汇总`) are data, but for more
+    titles (`2026年第一批参展企业名单`, `制表日期：…`) that do not end as an organization's
+    name (`某某统计咨询有限公司` is screened)."""
+    for line, cells in sheet.held:
+        titled = looks_like_title(cells) or any(_LABELLED.match(cell.strip()) for cell in cells)
+        if titled and not any(map(ends_like_organization, cells)):
+            sheet.titles_passed[line] = next(cell.strip() for cell in cells if cell.strip())
+            continue
+        data(line, cells)
 
 
 def _below_a_title(sheet: _Sheet) -> bool:
@@ -302,6 +318,11 @@ def _chosen_sheets(sheets: list[_Sheet]) -> tuple[list[_Sheet], list[str]]:
     if len(chosen) > 1 or notes or chosen[0].position:
         notes.insert(0, "已核查工作表" + "".join(f"「{sheet.title}」" for sheet in chosen) + "。")
     notes += dict.fromkeys(sheet.note for sheet in chosen if sheet.note)
+    notes += [
+        sheet.where(f"第 {line} 行「{title}」读作标题，未作为参展单位核查。")
+        for sheet in chosen
+        for line, title in sheet.titles_passed.items()
+    ]
     if blank_rows := sum(sheet.blank_rows for sheet in chosen):
         notes.append(f"已跳过 {blank_rows} 个空行。")
     return chosen, notes
@@ -568,5 +589,7 @@ def _streamed_rows(
         if sheet is None:
             continue
         for line, cells in enumerate(records, start=1):
-            if line > sheet.header_line and not _is_blank(cells, sheet):
+            if line <= sheet.header_line or line in sheet.titles_passed:
+                continue
+            if not _is_blank(cells, sheet):
                 yield _input_row(sheet, layout, line, cells)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from credit.personal import is_masked_id_number
+from credit.personal import reads_as_masked_id_number
 from credit.screening.booths import is_booth_code
 from credit.screening.input_files import mask_cell
 from credit.uscc import normalize_uscc
@@ -67,15 +67,20 @@ def tabbed_cells(line: str) -> tuple[str, ...]:
     return (name, code, *others)
 
 
+def ends_like_organization(text: str) -> bool:
+    """Whether a cell ends as an organization's name does (`…有限公司`, `…事务所`, `… Ltd.`)."""
+    return _ORGANIZATION.search(unicodedata.normalize("NFKC", text).strip().lower()) is not None
+
+
 def _name_rank(cell: str) -> tuple[bool, bool, int] | None:
     """How much a cell looks like an organization's or a person's name: (ends like an
     organization's name, is one or reads as no remark such as `个人参展`, length); None
     when it holds no letter or Han character, or is a booth number (`A101`), a masked ID
     number, an e-mail or web address."""
     text = unicodedata.normalize("NFKC", cell).lower()
-    if not _LETTER.search(text) or is_masked_id_number(cell.upper()):
+    if not _LETTER.search(text) or reads_as_masked_id_number(cell.upper()):
         return None
     if is_booth_code(text) or re.search(r"@|://|^www\.", text):
         return None
-    organization = bool(_ORGANIZATION.search(text))  # `…展台搭建有限公司` is no remark
+    organization = ends_like_organization(text)  # `…展台搭建有限公司` is no remark
     return organization, organization or not _REMARK.search(text), len(text)
