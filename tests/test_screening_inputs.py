@@ -534,8 +534,16 @@ def _read_both(rows: list[list[str]], tmp_path: Path) -> list[list[tuple[int, st
             [(4, "甲公司", "")],
         ),
         (  # titles naming no column below it, then a short list (held to its end)
-            [["企业名称汇总"], ["2026年第一批参展企业名单"], ["制表人：王五"], ["甲统计有限公司"]],
-            [(4, "甲统计有限公司", "")],
+            [["企业名称汇总"], ["2026年第一批参展企业名单"], ["制表日期：2026-11-01"], ["甲公司"]],
+            [(4, "甲公司", "")],
+        ),
+        (  # names that hold a title's word are names: each is screened
+            [["企业名称汇总"], ["上海仪表"], ["中国统计出版社"], ["某某清单科技"]],
+            [(2, "上海仪表", ""), (3, "中国统计出版社", ""), (4, "某某清单科技", "")],
+        ),
+        (  # a row of a name and a remark is a row
+            [["企业名称汇总"], ["深圳某某电子科技", "制表日期：2026-11-01"], ["乙公司"]],
+            [(2, "深圳某某电子科技", ""), (3, "乙公司", "")],
         ),
         (  # the same, then more rows than titles can be
             [["企业名称汇总"], ["第一批名单"], *([f"{c}公司"] for c in "甲乙丙丁")],
@@ -554,6 +562,18 @@ def test_a_title_passed_over_below_a_title_like_header_is_noted() -> None:
     table = read_upload(csv_bytes(rows), "a.csv")
     assert [r.entry.name for r in table.rows] == ["甲科技有限公司"]
     assert table.notes == ["第 2 行「2026年第一批参展企业名单」读作标题，未作为参展单位核查。"]
+
+
+def test_a_title_below_a_title_like_header_in_a_workbook_is_noted_with_its_sheet() -> None:
+    book = workbook(
+        {
+            "A馆": [["企业名称", "统一社会信用代码"], ["甲有限公司", ""]],
+            "B馆": [["企业名称汇总"], ["B馆参展名单"], ["上海仪表"], ["中国统计出版社"]],
+        }
+    )
+    table = read_upload(book, "a.xlsx")
+    assert [r.entry.name for r in table.rows] == ["甲有限公司", "上海仪表", "中国统计出版社"]
+    assert "工作表「B馆」第 2 行「B馆参展名单」读作标题，未作为参展单位核查。" in table.notes
 
 
 def test_a_row_below_a_title_like_header_is_told_as_a_row_when_too_wide() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -49,7 +50,7 @@ from credit.screening.input_files import (
     xlsx_sheets,
 )
 from credit.screening.matching import Entry
-from credit.screening.pasted import ends_like_organization, line_cells, tabbed_cells
+from credit.screening.pasted import line_cells, tabbed_cells
 from credit.uscc import normalize_uscc
 
 __all__ = [
@@ -204,18 +205,29 @@ def _scan(
     return sheet if sheet.header_line else None
 
 
-_LABELLED = re.compile(r"[^:：]{0,6}(?:日期|时间|单位|人)[:：]")
-"""A line that says when or by whom the list was made (`制表日期：…`, `填报人：…`)."""
+_TITLE_END = re.compile(r"(?:名单|名录|名册|一览表?|汇总表?|清单|目录|列表)(?:\([^()]*\))?$")
+"""How a list's title ends (`2026年第一批参展企业名单`, `参展企业一览（第二批）`)."""
+_MADE_ON = re.compile(r"(?:制表|填报|填表|编制|打印|导出|更新|统计)?(?:日期|时间)[:：]")
+"""How a line saying when the list was made starts (`制表日期：2026-11-01`)."""
+
+
+def _title_passed(cells: list[str]) -> str | None:
+    """The text of a row held below the title-like header that is another title, not an
+    exhibitor: its one text ends as a list's title or says when the list was made. A name
+    that merely holds such a word (`中国统计出版社`, `上海仪表`) is screened."""
+    texts = [cell.strip() for cell in cells if cell.strip()]
+    if len(texts) != 1:
+        return None
+    text = unicodedata.normalize("NFKC", texts[0]).replace(" ", "")  # `（…）` as `(…)`
+    return texts[0] if _TITLE_END.search(text) or _MADE_ON.match(text) else None
 
 
 def _release_held(sheet: _Sheet, data: Callable[[int, list[str]], None]) -> None:
     """The rows held below the title-like header (`企业名称汇总`) are data, but for more
-    titles (`2026年第一批参展企业名单`, `制表日期：…`) that do not end as an organization's
-    name (`某某统计咨询有限公司` is screened)."""
+    titles (`_title_passed`), which are named in a note."""
     for line, cells in sheet.held:
-        titled = looks_like_title(cells) or any(_LABELLED.match(cell.strip()) for cell in cells)
-        if titled and not any(map(ends_like_organization, cells)):
-            sheet.titles_passed[line] = next(cell.strip() for cell in cells if cell.strip())
+        if title := _title_passed(cells):
+            sheet.titles_passed[line] = title
             continue
         data(line, cells)
 

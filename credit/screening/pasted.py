@@ -67,11 +67,6 @@ def tabbed_cells(line: str) -> tuple[str, ...]:
     return (name, code, *others)
 
 
-def ends_like_organization(text: str) -> bool:
-    """Whether a cell ends as an organization's name does (`…有限公司`, `…事务所`, `… Ltd.`)."""
-    return _ORGANIZATION.search(unicodedata.normalize("NFKC", text).strip().lower()) is not None
-
-
 def _name_rank(cell: str) -> tuple[bool, bool, int] | None:
     """How much a cell looks like an organization's or a person's name: (ends like an
     organization's name, is one or reads as no remark such as `个人参展`, length); None
@@ -82,5 +77,5 @@ def _name_rank(cell: str) -> tuple[bool, bool, int] | None:
         return None
     if is_booth_code(text) or re.search(r"@|://|^www\.", text):
         return None
-    organization = ends_like_organization(text)  # `…展台搭建有限公司` is no remark
+    organization = bool(_ORGANIZATION.search(text))  # `…展台搭建有限公司` is no remark
     return organization, organization or not _REMARK.search(text), len(text)
