@@ -29,12 +29,14 @@ _NUMBER_CHARACTER = re.compile(r"\d|[XxＸｘ]")
 _PERCENT = r"%(?:25)*"
 """A percent sign, or one encoded again (`%2531` is `%31` encoded twice, a `1`)."""
 _ESCAPED_CHARACTER = re.compile(
-    rf"{_PERCENT}[0-7][0-9A-Fa-f]"
-    rf"|{_PERCENT}[C-Dc-d][0-9A-Fa-f]{_PERCENT}[89ABab][0-9A-Fa-f]"
+    rf"{_PERCENT}[C-Dc-d][0-9A-Fa-f]{_PERCENT}[89ABab][0-9A-Fa-f]"
     rf"|{_PERCENT}[Ee][0-9A-Fa-f](?:{_PERCENT}[89ABab][0-9A-Fa-f]){{2}}"
     rf"|{_PERCENT}[Ff][0-7](?:{_PERCENT}[89ABab][0-9A-Fa-f]){{3}}"
+    rf"|{_PERCENT}[0-7][0-9A-Fa-f]"
 )
-"""One character written as percent escapes of its UTF-8 bytes, maybe encoded again."""
+"""One character written as percent escapes of its UTF-8 bytes, maybe encoded again. The
+escapes of a character of several bytes are tried first: `%25EF…` is not the `%` that
+`%25` alone would be."""
 _PERCENTS = re.compile(_PERCENT)
 _JSON_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)(\\u[0-9A-Fa-f]{4}|\\[tf])")
 """An escape after an even run of backslashes (`\\\\f` is a backslash and an `f`)."""

@@ -66,7 +66,7 @@ _DATES = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}(?:{_GAP}\d{{4}}-\d{{2}}-\d{{2}})*
 _REGISTRATION_BEFORE = re.compile(r"注册(?:号码?|码)[：:]?\s*$")
 """A 15-digit number named a registration number (工商注册号) is one, not an ID number."""
 _LONGEST = 18
-_CODE_CHARACTER = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
+_ID_FORM = re.compile(r"\d{17}[\dX]")
 _MASKED_NUMBER = re.compile(r"\d{3,6}\*{4,9}\d{3,4}[Xx]?")
 _COUNTRY_CODE = re.compile(r"(?:00)?86(?=1)")
 
@@ -100,7 +100,8 @@ def looks_like_mistyped_id_number(number: str) -> bool:
     a known province, and characters 7–14 a birth date.
 
     Its other characters are a person's all the same, and the check character follows
-    from them (`110105199003071238`, `11010519900307123`)."""
+    from them (`110105199003071238`, `11010519900307123`). One in 31 such numbers is a
+    valid USCC too, and is left: a record quotes USCCs, and an 18-digit one reads so."""
     number = joined_number(number).upper()
     if len(number) == 18:
         if not _ID_FORM.fullmatch(number) or id_number_check_ok(number) or uscc_check_ok(number):
@@ -110,16 +111,14 @@ def looks_like_mistyped_id_number(number: str) -> bool:
     return regions.province_known(number[:6]) and _born(number)
 
 
-_ID_FORM = re.compile(r"\d{17}[\dX]")
-
-
 def _born(number: str) -> bool:
-    """Characters 7–14 are a birth date of the 1900s or 2000s."""
+    """Characters 7–14 are a birth date from 1900 to this year (a later one is a serial
+    number's date, not a person's)."""
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    return 1900 <= born.year < 2100
+    return 1900 <= born.year <= date.today().year
 
 
 def looks_like_old_id_number(number: str) -> bool:
@@ -166,9 +165,9 @@ def mask_mobile(number: str) -> str:
 
 
 def mask_id_numbers(text: str) -> str:
-    """Mask ID numbers (`looks_like_id_number`, `looks_like_old_id_number`) inside free
-    text and its URLs, as `mask_personal_data` does; everything else (mobile numbers
-    too) is left as it is."""
+    """Mask ID numbers (`looks_like_id_number`, `looks_like_mistyped_id_number`,
+    `looks_like_old_id_number`) inside free text and its URLs, as `mask_personal_data`
+    does; everything else (mobile numbers too) is left as it is."""
     return text if len(text) < 15 else _masked_until_fixed(text, _ID_NUMBERS)
 
 
@@ -222,11 +221,13 @@ def _masked_numbers(text: str, kinds: tuple[_Kind, ...]) -> str:
         groups = list(_GROUPS.finditer(run[0]))
         pieces: list[str] = []
         done = first = 0
-        # a USCC's first 17 characters are digits, with a letter after them: no ID number's
-        runs_on = _CODE_CHARACTER.match(text, run.end()) is not None
         while first < len(groups):
             registration = first == 0 and _REGISTRATION_BEFORE.search(text, 0, run.start())
-            found = _number_from(run[0], groups, first, kinds, bool(registration), runs_on)
+            found = _number_from(run[0], groups, first, kinds, bool(registration))
+            if found is not None:
+                start, end = groups[first].start(), groups[found[0]].end()
+                if _in_a_uscc(text, run.start() + start, run.start() + end):
+                    found = None
             if found is None:
                 first += 1
                 continue
@@ -244,12 +245,11 @@ def _number_from(
     first: int,
     kinds: tuple[_Kind, ...],
     registration: bool,
-    runs_on: bool,
 ) -> tuple[int, str] | None:
-    """The last group and the masked text of the longest personal number starting at group
-    `first` (an ID number's check character may be a group of its own: `…0307123 9`; a
-    mobile number may follow the country code in its group: `8613800138000`). Seventeen
-    digits are no ID number when the run's last group `runs_on` into letters."""
+    """The last group and the masked text of the first personal number starting at group
+    `first` — 17 digits of an ID number with their check character, when it follows as a
+    group of its own (`…0307123 9`) — or None. A mobile number may follow the country code
+    in its group: `8613800138000`."""
     length = 0
     code = _COUNTRY_CODE.match(unicodedata.normalize("NFKC", groups[first][0]))  # 1:1 for digits
     found: tuple[int, str] | None = None
@@ -258,9 +258,8 @@ def _number_from(
         if length > _LONGEST:  # a mobile number after 0086 is 15 long
             break
         written = run[groups[first].start() : groups[last].end()]
-        cut_short = runs_on and last == len(groups) - 1
         for size, told, mask in kinds:
-            if (size == 15 and registration) or (size == 17 and cut_short):
+            if size == 15 and registration:
                 continue
             if length == size and told(written):
                 found = last, mask(written)
@@ -268,7 +267,23 @@ def _number_from(
             if code and size == 11 and length - code.end() == 11 and told(written[code.end() :]):
                 found = last, written[: code.end()] + mask(written[code.end() :])
                 break
+        if found is not None and length != 17:  # 17 digits: their check character may follow
+            return found
     return found
+
+
+def _in_a_uscc(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]`, 17 digits, is a valid USCC with the character before it
+    (`N14408119590607598`) or after it (`…0307123U`): no ID number."""
+    number = text[start:end]
+    if len(number) != 17:
+        return False
+    around = (text[max(start - 1, 0) : end], text[start : end + 1])
+    return any(len(code) == 18 and uscc_check_ok(_folded(code)) for code in around)
+
+
+def _folded(code: str) -> str:
+    return unicodedata.normalize("NFKC", code).upper()
 
 
 _IDENTIFIERS = frozenset({"record_id", "case_id", "uscc", "related_record_ids"})

@@ -114,7 +114,21 @@ def test_a_valid_uscc_is_not_taken_for_a_mistyped_id_number() -> None:
     uscc = first17 + check_character(first17)
     assert uscc_problem(uscc) is None and not id_number_check_ok(uscc)
     assert not looks_like_mistyped_id_number(uscc)
-    assert mask_id_numbers(f"代码 {uscc}") == f"代码 {uscc}"
+    # a letter after 17 digits (this one), or before them (department codes A, N, Y)
+    for code in (uscc, "N14408119590607598", "Y14303820990409336"):
+        assert uscc_problem(code) is None
+        assert mask_id_numbers(f"代码：{code}，") == f"代码：{code}，"
+        assert mask_personal_data(code) == code
+    # 17 digits and a letter that makes no valid USCC are an ID number all the same
+    assert mask_personal_data(f"{VALID_ID[:17]}b，") == "110105*******7123b，"
+
+
+def test_a_mobile_number_and_a_number_after_it_are_two_numbers() -> None:
+    assert mask_personal_data("电话 13800019901 2150001") == "电话 138****9901 2150001"
+
+
+def test_a_serial_number_dated_later_than_this_year_is_no_id_number() -> None:
+    assert mask_personal_data("业务编号 110105203003100001") == "业务编号 110105203003100001"
 
 
 def test_redact_digits_masks_any_long_run() -> None:
@@ -270,6 +284,19 @@ def test_masking_twice_masks_nothing_more(text: str, masked: str) -> None:
         (  # encoded twice (`%25` is `%`), or three times
             "https://e.org/a?tel=138%25200013%25208000&q=%25E6%25A1%2588%2526",
             "https://e.org/a?tel=138****8000&q=%25E6%25A1%2588%2526",
+        ),
+        (  # a character of several bytes encoded twice: a no-break space, a full-width dash
+            "https://e.org/a?tel=138%25C2%25A00013%25C2%25A08000",
+            "https://e.org/a?tel=138****8000",
+        ),
+        (
+            "https://e.org/a?id=110105%25EF%25BC%258D19900307%25EF%25BC%258D1239",
+            "https://e.org/a?id=110105********1239",
+        ),
+        (  # full-width digits encoded twice
+            "https://e.org/a?tel="
+            + "".join(f"%25EF%25BC%25{0x90 + int(digit):X}" for digit in "13800138000"),
+            "https://e.org/a?tel=138****8000",
         ),
         (
             "https://e.org/a?id=%252531%252531%252530%252531%252530%252535%252531%252539"

@@ -171,13 +171,15 @@ MASKING_VECTORS = [
     "110105199003061380 0138000",  # once masked, the ID's last digits read as a mobile
     "11010519491231002 X",  # the check character as a group of its own
     "身份证 110105199003071238，又作 11010519900307123 或 1101-0519-9003-0712-3 9",  # mistyped
+    "代码 N14408119590607598，11010519900307123b，电话 13800019901 2150001",
 ]
 MASKING_URLS = [
     "https://example.org/a?tel=138%200013%208000&id=110105+19900307+1239",
     "https://example.org/a?id=%31%31%30%31%30%35%31%39%39%30%30%33%30%37%31%32%33%39",
     "https://example.org/a?tel=138%25200013%25208000",  # encoded twice
+    "https://example.org/a?tel=138%25C2%25A00013%25C2%25A08000",  # a no-break space, twice
 ]
-MASKED_AS = {"5": "be834018dcef"}
+MASKED_AS = {"5": "ba20359e6898"}
 """What `mask_stored_body` makes of `MASKING_VECTORS` and `MASKING_URLS`, per
 `MASKING_VERSION`."""
 
