@@ -258,13 +258,50 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    "note", ["（A01展位）", "(3号馆)", " A01", "（展位号：C203）", " B2-05", "(Hall 3)"]
+    ("note", "read"),
+    [
+        ("（A01展位）", "（A01展位）"),
+        ("(3号馆)", "(3号馆)"),
+        (" A01", "A01"),
+        ("（展位号：C203）", "（展位号：C203）"),
+        (" B2-05", "B2-05"),
+        ("(Hall 3)", "(Hall 3)"),
+        ("A01", "A01"),  # written on
+        (" Hall 3", "Hall 3"),
+        ("/A01", "A01"),
+        ("，A01展位", "A01展位"),
+    ],
 )
-def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str) -> None:
+def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str, read: str) -> None:
     result = screen(engine, SERIOUS["subject_name"] + note)
     assert (result.verdict, result.basis) == ("SERIOUS", "NAME")
     assert result.messages == (
-        f"名称后的「{note.strip()}」不是名称的一部分，已按「{SERIOUS['subject_name']}」核查",
+        f"名称后的「{read}」不是名称的一部分，已按「{SERIOUS['subject_name']}」核查",
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "read"),
+    [
+        ("1. ", "1."),
+        ("2、", "2、"),
+        ("3）", "3）"),
+        ("（4）", "（4）"),
+        ("⑤ ", "⑤"),
+        ("6 ", "6"),
+        ("【A01】", "【A01】"),
+        ("A01 ", "A01"),
+        ("（3号馆）", "（3号馆）"),
+    ],
+)
+def test_a_list_number_or_booth_before_the_name_is_left_out(
+    engine: BlockingEngine, number: str, read: str
+) -> None:
+    result = screen(engine, number + SERIOUS["subject_name"] + " A01")
+    assert (result.verdict, result.basis) == ("SERIOUS", "NAME")
+    assert result.messages == (
+        f"名称前的「{read}」和名称后的「A01」不是名称的一部分，"
+        f"已按「{SERIOUS['subject_name']}」核查",
     )
 
 
@@ -280,9 +317,14 @@ def test_a_bracket_that_is_part_of_a_name_is_kept() -> None:
         "华茂科技有限公司 工会委员会",
         "某某有限公司（Standard）",  # a booth word inside a word is none
         "某某有限公司 Hallstatt",
+        "1号店网络科技有限公司",  # digits that begin a name
+        "58同城信息技术有限公司",
+        "3M中国有限公司",
+        "7 Eleven Inc",
+        "1. 甲",  # nothing would be left
     )
     for name in kept:
-        assert names.without_note(name) == (name, "")
+        assert names.without_note(name) == (name, "", "")
 
 
 def test_a_row_read_in_part_is_screened_on_the_part_read(engine: BlockingEngine) -> None:

@@ -184,7 +184,7 @@ class _Checked:
 def _check(entry: Entry) -> _Checked | RowResult:
     """The row's usable name and code, or INVALID with the reasons. A row that could not
     be read whole (`Entry.problem`) is screened on what could, the problem a message."""
-    name, note = names.without_note(entry.name.strip())
+    name, before, after = names.without_note(entry.name)
     key = normalize_name(name) if name else ""
     raw_code = entry.uscc.strip()
     code = normalize_uscc(raw_code) if raw_code else ""
@@ -202,7 +202,8 @@ def _check(entry: Entry) -> _Checked | RowResult:
         if not name and not code:
             return _invalid(entry, ["名称和统一社会信用代码均为空"])
         return _invalid(entry, [name_problem or "名称为空", code_problem or "统一社会信用代码为空"])
-    noted = f"名称后的「{note}」不是名称的一部分，已按「{name}」核查" if note else ""
+    left_out = [f"名称{side}的「{note}」" for side, note in (("前", before), ("后", after)) if note]
+    noted = f"{'和'.join(left_out)}不是名称的一部分，已按「{name}」核查" if left_out else ""
     messages = tuple(m for m in (entry.problem, noted, name_problem, code_problem) if m)
     usable_name = name if name_usable else ""
     return _Checked(entry, usable_name, key, code if code_usable else None, code_problem, messages)

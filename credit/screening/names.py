@@ -233,22 +233,51 @@ def _zone_at(text: str, at: int) -> str:
 
 _NOTE_AFTER_FORM = re.compile(
     r"^(.+(?:" + "|".join(map(re.escape, _FORMS)) + r"))"
-    r"(\s*[（(]([^（）()]*)[)）]|\s+([^\s（）()]+))$"
+    r"\s*[/,，;；:：、]?\s*([（(]([^（）()]*)[)）]|([^（）()]+))$"
 )
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+_LIST_NUMBER = re.compile(
+    rf"^(?:[(（]\d{{1,4}}[)）]|[\u2460-\u2473\u2776-\u277f]|\d{{1,4}}\s*[.．、)）:：]"
+    rf"|\d{{1,4}}\s+(?={_HAN}))\s*(?=\S)"
+)
+"""A list's number before a name: `1.`, `2、`, `3)`, `（4）`, `⑤`, `6 深圳…`."""
+_NOTE_BEFORE = re.compile(
+    rf"^(?:[【\[［]([^】\]］]{{1,20}})[】\]］]|[（(]([^（）()]{{1,20}})[)）]|(\S{{1,12}})\s+(?={_HAN}))\s*"
+)
+"""A booth or hall before a name: `【A01】`, `（3号馆）`, `A01 `."""
 
 
-def without_note(name: str) -> tuple[str, str]:
-    """A name and the booth or hall a list wrote after its organization form
-    (`…有限公司（A01展位）`, `…有限公司 A01`): (the name, the note), the note "" when
-    there is none. Other brackets and words after the form may be part of the name
-    (`（个体工商户）`, `（1号店）`, `北京海淀支行`, `（特殊普通合伙）`), and are kept."""
-    found = _NOTE_AFTER_FORM.match(name.strip())
-    if found is None:
-        return name, ""
-    note = found[3] if found[3] is not None else found[4]
-    if not (BOOTH_WORDS.search(note) or is_booth_code(note)):
-        return name, ""
-    return found[1], found[2].strip()
+def _is_booth_note(note: str) -> bool:
+    """Every word of the note a booth code or a booth word (`A01`, `3号馆`, `Hall 3`)."""
+    words = note.split()
+    return bool(words) and all(BOOTH_WORDS.search(w) or is_booth_code(w) for w in words)
+
+
+def without_note(name: str) -> tuple[str, str, str]:
+    """A name without the list number or booth a list wrote before it (`1.`, `【A01】`)
+    and the booth or hall written after its organization form (`…有限公司（A01展位）`,
+    `…有限公司 A01`, `…有限公司/Hall 3`): (the name, what was before, what was after),
+    "" where there was nothing. Other brackets and words after the form may be part of
+    the name (`（个体工商户）`, `（1号店）`, `北京海淀支行`, `（特殊普通合伙）`), and are
+    kept; so is a name that would be left shorter than two characters."""
+    name = name.strip()
+    before = ""
+    if number := _LIST_NUMBER.match(name):
+        before = number[0]
+    elif (booth := _NOTE_BEFORE.match(name)) and _is_booth_note(
+        next(g for g in booth.groups() if g is not None)
+    ):
+        before = booth[0]
+    rest = name[len(before) :]
+    if len(_word_chars(rest)) < 2:
+        before, rest = "", name
+    after = ""
+    found = _NOTE_AFTER_FORM.match(rest)
+    if found is not None:
+        note = found[3] if found[3] is not None else found[4]
+        if _is_booth_note(note):
+            rest, after = found[1], found[2].strip()
+    return rest, before.strip(), after
 
 
 @lru_cache(maxsize=200_000)
