@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -63,9 +64,24 @@ async def export_cases(request: Request) -> Response:
 
     async def fetch(engine: SearchEngine, cursor: str | None, day: date) -> SearchPage:
         asked = CaseQuery(base.text, base.filter, PAGE, cursor, facets=False)
-        return await engine.search_cases(asked, day=day)
+        return await _published_related(engine, await engine.search_cases(asked, day=day), day)
 
     return await _export(request, base.text, "cases", CASE_COLUMNS, _case_row, fetch)
+
+
+async def _published_related(engine: SearchEngine, page: SearchPage, day: date) -> SearchPage:
+    """The page with each case's related records cut to those published on `day`, as the
+    case page and GraphQL show them: a record not published is not named."""
+    related = {str(i) for hit in page.hits for i in hit.body.get("related_record_ids", [])}
+    if not related:
+        return page
+    shown = await engine.published_record_ids(sorted(related), day=day)
+
+    def published(body: dict[str, Any]) -> dict[str, Any]:
+        ids = [i for i in body.get("related_record_ids", []) if str(i) in shown]
+        return {**body, "related_record_ids": ids}
+
+    return replace(page, hits=[replace(hit, body=published(hit.body)) for hit in page.hits])
 
 
 async def _export(

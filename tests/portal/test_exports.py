@@ -141,6 +141,19 @@ async def test_case_export_and_bad_requests(client: httpx.AsyncClient) -> None:
     assert too_long.status_code == 400 and "最多 100 个字符" in too_long.text
 
 
+async def test_case_exports_name_only_published_related_records(
+    client: httpx.AsyncClient,
+) -> None:
+    """CASE-2025-02 relates the record its subject had delisted by credit repair: as on
+    the case page, an export does not name it."""
+    export = await client.get("/cases/export.jsonl")
+    lines = [orjson.loads(line) for line in export.text.splitlines()]
+    related = {line["case_id"]: line["related_record_ids"] for line in lines[1:]}
+    assert related == {"CASE-2025-02": [], "CASE-2025-01": ["CNIPA-2025-0001"]}
+    export = await client.get("/cases/export.csv")
+    assert "CNIPA-2024-0033" not in export.text and "CNIPA-2025-0001" in export.text
+
+
 async def test_search_page_links_its_exports(client: httpx.AsyncClient) -> None:
     page = (await client.get("/search", params={"q": "有限公司", "kind": "serious_list"})).text
     assert (
