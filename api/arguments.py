@@ -15,8 +15,14 @@ _REGION = re.compile(r"\d{2}(?:\d{2}){0,2}")
 _SOURCE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
-def page_size(first: int) -> int:
+DEFAULT_PAGE_SIZE = 20
+"""`first` when it is not given, or given as null (a client's way of saying "not given")."""
+
+
+def page_size(first: int | None) -> int:
     """`first` as a page size: 1 to 100."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise BadUserInput(f"参数 first 应在 1 到 {MAX_PAGE_SIZE} 之间，当前为 {first}。")
     return first

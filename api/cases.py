@@ -186,12 +186,12 @@ class CaseQueries:
     async def search_cases(
         self,
         info: Info,
-        query: str = "",
+        query: str | None = "",
         filter: CaseFilterInput | None = None,
-        first: int = 20,
+        first: int | None = arguments.DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> CaseConnection:
-        text = check_text(query)
+        text = check_text(query or "")
         size = arguments.page_size(first)
         offset = arguments.page_offset(after)
         case_filter = filter.to_filter() if filter else CaseFilter()

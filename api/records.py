@@ -126,13 +126,14 @@ class RecordQueries:
     async def search_records(
         self,
         info: Info,
-        query: str = "",
+        query: str | None = "",
         filter: RecordFilterInput | None = None,
-        sort: RecordSort = RecordSort.RELEVANCE,
-        first: int = 20,
+        sort: RecordSort | None = RecordSort.RELEVANCE,
+        first: int | None = arguments.DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> RecordConnection:
-        text = check_text(query)
+        text = check_text(query or "")
+        sort = sort or RecordSort.RELEVANCE
         size = arguments.page_size(first)
         offset = arguments.page_offset(after)
         record_filter = filter.to_filter() if filter else RecordFilter()

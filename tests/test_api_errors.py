@@ -219,6 +219,23 @@ async def test_a_bad_variable_is_bad_user_input(client: httpx.AsyncClient) -> No
     assert only_code(answer) == "BAD_USER_INPUT"
 
 
+@pytest.mark.parametrize(
+    ("field", "variables", "declared"),
+    [
+        ("searchRecords", "query: $q, first: $n, sort: $s", "$q: String, $n: Int, $s: RecordSort"),
+        ("searchCases", "query: $q, first: $n", "$q: String, $n: Int"),
+    ],
+)
+async def test_null_for_an_argument_with_a_default_is_the_default(
+    client: httpx.AsyncClient, field: str, variables: str, declared: str
+) -> None:
+    """Clients send null for "not given"; it is answered as if not given."""
+    document = f"query ({declared}) {{ {field}({variables}) {{ totalCount edges {{ cursor }} }} }}"
+    given = await gql(client, document, {"q": None, "n": None, "s": None})
+    omitted = await gql(client, f"{{ {field} {{ totalCount edges {{ cursor }} }} }}")
+    assert "errors" not in given and given == omitted
+
+
 async def test_engine_unavailable(tmp_path: Path) -> None:
     app = app_over(None, tmp_path / "never-indexed")
     async with client_for(app) as http:
