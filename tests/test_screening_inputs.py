@@ -66,6 +66,16 @@ def test_xlsx() -> None:
     assert len(table.rows) == 4
 
 
+def test_a_code_stored_as_a_number_is_read_as_the_number_it_now_is() -> None:
+    """A spreadsheet keeps 15 significant digits of a number: an 18-digit USCC typed into
+    a number cell has lost its last ones, and writing it out whole would invent them
+    (913202006204839633 reads back as 913202006204839936)."""
+    rows: list[list[object]] = [["名称", "统一社会信用代码"]]
+    rows += [["甲公司", 913202006204839633], ["乙公司", 123456789012345]]
+    table = read_upload(xlsx_bytes(rows), "list.xlsx")
+    assert [row.entry.uscc for row in table.rows] == ["9.13202006204840E+17", "123456789012345"]
+
+
 @pytest.mark.parametrize(
     ("headers", "name_at", "uscc_at"),
     [

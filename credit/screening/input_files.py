@@ -131,12 +131,26 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return _integer_text(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+EXACT_DIGITS = 15
+"""The significant digits a spreadsheet keeps of a number (Excel's limit)."""
+
+
+def _integer_text(value: float) -> str:
+    """A whole number as text; one of more than `EXACT_DIGITS` digits in scientific
+    notation (`9.13202006204840E+17`), as a spreadsheet may show it: its last digits
+    were lost when it was stored as a number (an 18-digit USCC typed into a number
+    cell), and writing it out in full would invent them."""
+    if abs(value) < 10**EXACT_DIGITS:
+        return str(int(value))
+    return f"{value:.{EXACT_DIGITS - 1}E}"
 
 
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError)
