@@ -24,9 +24,14 @@ LENGTH = 18
 
 
 def normalize_uscc(text: str) -> str:
-    """Full-width to half-width, upper case, spaces and hyphens removed."""
+    """Full-width to half-width, upper case; spaces, hyphens and invisible characters (a
+    zero-width space copied from a web page) removed."""
     folded = unicodedata.normalize("NFKC", text).upper()
-    return "".join(ch for ch in folded if not ch.isspace() and ch != "-")
+    return "".join(
+        ch
+        for ch in folded
+        if not ch.isspace() and ch != "-" and unicodedata.category(ch) not in ("Cf", "Cc")
+    )
 
 
 def uscc_problem(code: str) -> str | None:

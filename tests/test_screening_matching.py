@@ -186,6 +186,18 @@ def test_an_exact_match_lists_same_name_records_under_another_code(
     assert any("另有同名的公示记录" in m for m in result.messages)
 
 
+def test_a_dishonest_name_given_with_a_clear_subjects_code_is_review(
+    engine: BlockingEngine,
+) -> None:
+    """The code leads to a subject with good credit only, the name to a serious-list
+    record under another code: a person decides which subject the row means."""
+    result = screen(engine, SERIOUS["subject_name"], GOOD_ONLY["uscc"])
+    assert (result.verdict, result.basis) == ("REVIEW", "SIMILAR_NAME")
+    assert result.matches[0].record_id == "S-1" and "统一社会信用代码不同" in result.reason
+    assert [m.record_id for m in result.good_credit] == ["G-1"]
+    assert any("另有同名的公示记录" in m for m in result.messages)
+
+
 def test_good_credit_only_is_clear_with_information(engine: BlockingEngine) -> None:
     result = screen(engine, "", GOOD_ONLY["uscc"])
     assert (result.verdict, result.basis) == ("CLEAR", "USCC")

@@ -69,6 +69,8 @@ def test_length_and_alphabet_problems() -> None:
 def test_normalization_folds_full_width_case_and_spaces() -> None:
     assert normalize_uscc(" ９１４４０３００ma5f0a1b2n ") == "91440300MA5F0A1B2N"
     assert normalize_uscc("914403-00MA5F 0A1B2N") == "91440300MA5F0A1B2N"
+    # invisible characters copied with a code from a web page or a document
+    assert normalize_uscc("\u200b91440300MA5F0A1B2N\ufeff\u2060\x00") == "91440300MA5F0A1B2N"
 
 
 def test_region_code_is_characters_three_to_eight() -> None:

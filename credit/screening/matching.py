@@ -285,8 +285,10 @@ def _kind_order(match: Match) -> tuple[int, float]:
 def _decided(
     entry: Entry, exact: list[Match], messages: list[str], conflicts: Sequence[Match] = ()
 ) -> RowResult:
-    """The verdict of exact matches; same-name records under another code are listed after
-    them for a person to check, without deciding anything."""
+    """The verdict of exact matches; dishonesty records of the same name under another code
+    (`conflicts`) are listed after them for a person to check. When the exact matches find
+    no dishonesty, those records make the row REVIEW, not CLEAR: the row's name is a
+    dishonest subject's, its code another's, and a person decides which is meant."""
     kinds = {m.kind for m in exact}
     verdict: Verdict = "CLEAR"
     if "serious_list" in kinds:
@@ -294,6 +296,9 @@ def _decided(
     elif "dishonest_act" in kinds:
         verdict = "DISHONEST"
     ordered = tuple(sorted(exact, key=_kind_order))
+    if verdict == "CLEAR" and conflicts:
+        first = tuple(sorted(conflicts, key=_kind_order))
+        return RowResult(entry, "REVIEW", first + ordered, tuple(messages), first[0].reason)
     deciding = ordered[0]
     if verdict == "CLEAR":
         reason = f"{VERDICT_LABELS['CLEAR']}；{deciding.reason}，有守信激励信息"
