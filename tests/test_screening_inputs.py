@@ -680,7 +680,7 @@ def test_a_sheet_whose_name_column_is_unclear_is_passed_over_in_a_workbook() -> 
         read_upload(alone, "list.xlsx")
 
 
-def test_hidden_worksheets_are_not_screened() -> None:
+def test_hidden_worksheets_are_not_screened_and_are_named(tmp_path: Path) -> None:
     book = Workbook()
     shown = book.active
     assert shown is not None
@@ -694,6 +694,17 @@ def test_hidden_worksheets_are_not_screened() -> None:
     book.save(out)
     table = read_upload(out.getvalue(), "list.xlsx")
     assert [r.entry.name for r in table.rows] == ["深圳市创明知识产权代理有限公司"]
+    told = "未核查隐藏的工作表「旧名单」：如其中有要核查的单位，请取消隐藏后重新核查。"
+    assert table.notes == [told]
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(out.getvalue())
+    assert open_rows(path).notes == [told]
+    shown.delete_rows(1, 2)
+    shown.append(["说明：名单见另一工作表"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(InputProblem, match=r"找不到名称列.*未核查隐藏的工作表「旧名单」"):
+        read_upload(out.getvalue(), "list.xlsx")
 
 
 def test_a_formula_without_a_saved_result_is_named_not_dropped(tmp_path: Path) -> None:

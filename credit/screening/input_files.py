@@ -160,10 +160,11 @@ def _unreadable_xlsx(error: Exception) -> InputProblem:
     return InputProblem(f"无法读取 XLSX 文件（{type(error).__name__}）：请确认文件完好。")
 
 
-def xlsx_sheets(source: IO[bytes]) -> Sheets:
-    """Every worksheet, its rows as masked text (streamed: openpyxl's read-only mode);
-    titles are given when the book has more than one sheet. A formula cell whose result
-    the file does not hold reads as `UNSAVED`."""
+def xlsx_sheets(source: IO[bytes], hidden: list[str] | None = None) -> Sheets:
+    """Every visible worksheet, its rows as masked text (streamed: openpyxl's read-only
+    mode); titles are given when the book has more than one sheet. A formula cell whose
+    result the file does not hold reads as `UNSAVED`. The titles of the hidden sheets,
+    which are not read, are added to `hidden`."""
     from openpyxl import load_workbook
 
     try:
@@ -173,6 +174,8 @@ def xlsx_sheets(source: IO[bytes]) -> Sheets:
         raise _unreadable_xlsx(error) from None
     try:
         worksheets = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+        if hidden is not None:
+            hidden += [mask_cell(s.title) for s in book.worksheets if s not in worksheets]
         for sheet in worksheets:
             title = mask_cell(sheet.title) if len(worksheets) > 1 else ""
             yield title, _worksheet_rows(sheet, _unsaved_in(archive, sheet))
@@ -242,10 +245,10 @@ def file_encoding(path: Path) -> str:
     return "gb18030"
 
 
-def xlsx_file_sheets(path: Path) -> Sheets:
-    """An XLSX file's worksheets, read from the start."""
+def xlsx_file_sheets(path: Path, hidden: list[str] | None = None) -> Sheets:
+    """An XLSX file's worksheets, read from the start (`xlsx_sheets`)."""
     with path.open("rb") as source:
-        yield from xlsx_sheets(source)
+        yield from xlsx_sheets(source, hidden)
 
 
 def csv_file_sheets(path: Path, encoding: str) -> Sheets:

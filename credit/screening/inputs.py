@@ -17,6 +17,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -500,11 +501,34 @@ def read_upload(
         )
     if not data.strip():
         raise InputProblem("文件为空。")
+    hidden: list[str] = []
     if file_kind(data[:8], filename) == "xlsx":
-        sheets = xlsx_sheets(io.BytesIO(data))
+        sheets = xlsx_sheets(io.BytesIO(data), hidden)
     else:
         sheets = csv_sheets(decode(data))
-    return _table(sheets, name_column, uscc_column, max_rows)
+    with _telling_hidden(hidden):
+        table = _table(sheets, name_column, uscc_column, max_rows)
+    table.notes += _hidden_notes(hidden)
+    return table
+
+
+def _hidden_notes(hidden: list[str]) -> list[str]:
+    """What the hidden worksheets, which are not screened, ask of the user."""
+    return [
+        f"未核查隐藏的工作表「{title}」：如其中有要核查的单位，请取消隐藏后重新核查。"
+        for title in dict.fromkeys(hidden)
+    ]
+
+
+@contextmanager
+def _telling_hidden(hidden: list[str]) -> Iterator[None]:
+    """A problem with the visible sheets also names the hidden ones: the list may be there."""
+    try:
+        yield
+    except InputProblem as problem:
+        if not hidden:
+            raise
+        raise type(problem)(" ".join([problem.message, *_hidden_notes(hidden)])) from None
 
 
 def _megabytes(size: int) -> str:
@@ -571,17 +595,20 @@ def open_rows(
         table = read_pasted(path.read_text(encoding=encoding), max_rows=None)
         rows = iter(table.rows)
         return TableStream(table.headers, table.name_column, table.uscc_column, rows, table.notes)
+    hidden: list[str] = []
     if file_kind(head, path.name) == "xlsx":
-        sheets: Callable[[], Sheets] = partial(xlsx_file_sheets, path)
+        sheets: Callable[[], Sheets] = partial(xlsx_file_sheets, path, hidden)
     else:
         sheets = partial(csv_file_sheets, path, file_encoding(path))
-    scanned = [
-        sheet
-        for position, (title, records) in enumerate(sheets())
-        if (sheet := _scan(position, title, records, name_column, uscc_column, _ignore))
-    ]
-    chosen, notes = _chosen_sheets(scanned)
+    with _telling_hidden(hidden):
+        scanned = [
+            sheet
+            for position, (title, records) in enumerate(sheets())
+            if (sheet := _scan(position, title, records, name_column, uscc_column, _ignore))
+        ]
+        chosen, notes = _chosen_sheets(scanned)
     layout = _layout(chosen)
+    notes += _hidden_notes(hidden)
     rows = _streamed_rows(sheets, chosen, layout)
     return TableStream(layout.headers, layout.name_column, layout.uscc_column, rows, notes)
 
