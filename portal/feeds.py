@@ -49,7 +49,7 @@ async def records_feed(request: Request) -> Response:
     labels = [label for _, label, _ in params.active_filters()]
     if labels:
         title += "（" + "，".join(labels) + "）"
-    feed = _feed(request, "records", title, day)
+    feed = _feed(request, "records", title, day, page.total, len(page.hits))
     for hit in page.hits:
         record = hit.body
         kind = vocab.KINDS.get(record["kind"], record["kind"])
@@ -81,7 +81,7 @@ async def cases_feed(request: Request) -> Response:
     title = "知识产权信用监管典型案例"
     if params.case_type:
         title += f"：{vocab.CASE_TYPES[params.case_type]}"
-    feed = _feed(request, "cases", title, day)
+    feed = _feed(request, "cases", title, day, page.total, len(page.hits))
     for hit in page.hits:
         case = hit.body
         _entry(
@@ -98,12 +98,17 @@ async def cases_feed(request: Request) -> Response:
     return _response(feed)
 
 
-def _feed(request: Request, name: str, title: str, day: date) -> ET.Element:
+def _feed(request: Request, name: str, title: str, day: date, total: int, shown: int) -> ET.Element:
+    """The feed's head; its subtitle says how many of the `total` entries it lists (the
+    newest `MAX_ENTRIES`), so a reader knows when the portal holds more."""
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", f"urn:ipcredit:feed:{name}")
     _text(feed, "title", title)
     _text(feed, "updated", datetime.combine(day, time(), clock.SHANGHAI).isoformat())
-    _text(feed, "subtitle", f"截至 {day.isoformat()} 处于公示期内的信息")
+    subtitle = f"截至 {day.isoformat()} 处于公示期内的信息"
+    if total > shown:
+        subtitle += f"：共 {total:,} 条，此处列出最新的 {shown} 条，其余请在网站上检索"
+    _text(feed, "subtitle", subtitle)
     self_link = mask_personal_data(str(request.url))  # the query may hold anything
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_link)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=_absolute(request, "/"))

@@ -14,6 +14,7 @@ import pytest
 from starlette.applications import Starlette
 
 from credit.clock import clock_set_to
+from portal import feeds
 from tests.apps import client_for, indexed_app
 from tests.test_models import CASE, RECORD
 
@@ -76,6 +77,17 @@ async def test_records_feed_is_recent_published_newest_first(http: httpx.AsyncCl
     assert first.link == "http://testserver/record/F-1"
     assert first.title.startswith("失信行为：第1号测试科技有限公司")
     assert first.published.startswith((DAY - timedelta(days=1)).isoformat())
+
+
+async def test_a_feed_says_when_it_lists_only_the_newest(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = feedparser.parse((await http.get("/feeds/records.atom")).content).feed
+    assert "此处列出" not in whole.subtitle  # four entries, all listed
+    monkeypatch.setattr(feeds, "MAX_ENTRIES", 2)
+    cut = feedparser.parse((await http.get("/feeds/records.atom")).content)
+    assert len(cut.entries) == 2
+    assert "共 4 条，此处列出最新的 2 条" in cut.feed.subtitle
 
 
 async def test_records_feed_filters(http: httpx.AsyncClient) -> None:
