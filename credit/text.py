@@ -39,6 +39,7 @@ __all__ = [
     "pinyin_syllables",
     "segment_for_index",
     "segment_for_query",
+    "spellings",
     "split_pinyin",
     "warm_up",
     "with_region_levels",
@@ -110,6 +111,12 @@ def _to_simplified(text: str) -> str:
     if triggers is not None and triggers.isdisjoint(text):
         return text
     return _t2s().convert(text)
+
+
+def spellings(value: str) -> tuple[str, ...]:
+    """A value as written and in simplified characters (`專利質量` → both it and
+    `专利质量`): what an exact filter on a stored label matches."""
+    return tuple(dict.fromkeys((value, _to_simplified(value))))
 
 
 _SHORT_TEXT = 200

@@ -114,6 +114,25 @@ def test_filters_and_their_facets(engine: BlockingEngine, flt: CaseFilter) -> No
     assert facet_dict(page) == facets_of(expected)
 
 
+def test_a_tag_or_publisher_in_traditional_characters_filters_alike(
+    engine: BlockingEngine,
+) -> None:
+    from opencc import OpenCC
+
+    traditional = OpenCC("s2t").convert
+    first = published(ASKED)[0]
+    tagged = next(c for c in published(ASKED) if c.get("tags"))
+    for flt in (CaseFilter(tag=tagged["tags"][0]), CaseFilter(publisher=first["publishers"][0])):
+        written = CaseFilter(
+            tag=traditional(flt.tag) if flt.tag else None,
+            publisher=traditional(flt.publisher) if flt.publisher else None,
+        )
+        assert written != flt  # the values do change
+        found = engine.search_cases(CaseQuery(filter=written, size=100), day=ASKED)
+        expected = engine.search_cases(CaseQuery(filter=flt, size=100), day=ASKED)
+        assert [h.id for h in found.hits] == [h.id for h in expected.hits] and found.total > 0
+
+
 def test_text_search_finds_titles_and_sections(engine: BlockingEngine) -> None:
     target = published(ASKED)[0]
     words = ["展会", "商标", "专利"]

@@ -214,9 +214,9 @@ def case_search(plan: TextPlan, flt: CaseFilter, day: date) -> Clause:
     if flt.year:
         filters.append(_term("year", str(flt.year)))
     if flt.publisher:
-        filters.append(_term("publishers", flt.publisher))
+        filters.append(_terms("publishers", text.spellings(flt.publisher)))
     if flt.tag:
-        filters.append(_term("tags", flt.tag))
+        filters.append(_terms("tags", text.spellings(flt.tag)))
     must = []
     for token in plan.tokens:
         should = [_term(field, token, boost) for field, boost in CASE_TEXT_FIELDS.items()]

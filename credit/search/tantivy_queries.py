@@ -289,9 +289,9 @@ def case_search(schema: tantivy.Schema, plan: TextPlan, flt: CaseFilter, day: da
     if flt.year:
         clauses.append((Occur.Must, Query.term_query(schema, "year", str(flt.year))))
     if flt.publisher:
-        clauses.append((Occur.Must, Query.term_query(schema, "publishers", flt.publisher)))
+        clauses.append((Occur.Must, _any_of(schema, "publishers", text.spellings(flt.publisher))))
     if flt.tag:
-        clauses.append((Occur.Must, Query.term_query(schema, "tags", flt.tag)))
+        clauses.append((Occur.Must, _any_of(schema, "tags", text.spellings(flt.tag))))
     for token in plan.tokens:
         fields = {"title_text": 3.0, "body_text": 1.0, "basis_text": 1.0, "tags_text": 2.0}
         should = [
