@@ -155,7 +155,7 @@ def test_cases() -> None:
                 {"terms": {"case_type": ["illegal_agency"]}},
                 {"term": {"province": "440000"}},
                 {"term": {"year": "2024"}},
-                {"term": {"tags": "展会"}},
+                {"terms": {"tags": ["展会"]}},
             ]
         }
     }
