@@ -66,6 +66,25 @@ def test_xlsx() -> None:
     assert len(table.rows) == 4
 
 
+def test_a_row_without_a_name_or_code_says_a_merged_cell_may_be_why() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["名称", "统一社会信用代码", "展位"], ["甲公司", "", "A1"], ["", "", "A2"]):
+        sheet.append(row)
+    sheet.merge_cells("A2:A3")  # one exhibitor, two booths
+    out = io.BytesIO()
+    book.save(out)
+    rows = read_upload(out.getvalue(), "list.xlsx").rows
+    assert [(row.entry.name, row.entry.problem) for row in rows] == [
+        ("甲公司", ""),
+        (
+            "",
+            "名称和统一社会信用代码单元格均为空（若是与上一行合并的单元格，请取消合并后在每一行填写）",
+        ),
+    ]
+
+
 def test_a_code_stored_as_a_number_is_read_as_the_number_it_now_is() -> None:
     """A spreadsheet keeps 15 significant digits of a number: an 18-digit USCC typed into
     a number cell has lost its last ones, and writing it out whole would invent them

@@ -395,11 +395,20 @@ def _spot(layout: _Layout, index: int, header: str, sheet: _Sheet, taken: set[in
     return len(layout.headers) - 1
 
 
+_NEITHER_CELL = (
+    "名称和统一社会信用代码单元格均为空（若是与上一行合并的单元格，请取消合并后在每一行填写）"
+)
+"""A row with other cells (a booth) but neither a name nor a code: one exhibitor's name
+merged down over two rows leaves the second row so."""
+
+
 def _input_row(sheet: _Sheet, layout: _Layout, line: int, cells: list[str]) -> InputRow:
     """A row of `sheet` as the table holds it."""
     name = cells[sheet.name_at] if sheet.name_at is not None and sheet.name_at < len(cells) else ""
     code = cells[sheet.uscc_at] if sheet.uscc_at is not None and sheet.uscc_at < len(cells) else ""
-    problem = _unsaved_problem(sheet, line, name, code)
+    problem = _unsaved_problem(sheet, line, name, code) or (
+        "" if name.strip() or code.strip() else _NEITHER_CELL
+    )
     if UNSAVED in cells:  # such a cell is blank in the report
         cells = ["" if cell == UNSAVED else cell for cell in cells]
         name, code = ("" if cell == UNSAVED else cell for cell in (name, code))
