@@ -17,6 +17,7 @@ from strawberry.schema import Schema
 from strawberry.types import ExecutionContext
 
 from api.limits import TOKENS_MESSAGE, is_token_limit, too_complex
+from api.messages import in_chinese
 from credit.search.errors import BadUserInput, SearchError
 
 log = logging.getLogger("api")
@@ -49,7 +50,7 @@ def public_error(error: GraphQLError) -> GraphQLError:
     elif _unexpected(error):
         message, code = INTERNAL_MESSAGE, INTERNAL_CODE
     else:
-        message, code = f"查询无效：{error.message}", BadUserInput.code
+        message, code = in_chinese(error.message), BadUserInput.code
     return GraphQLError(
         message,
         error.nodes,
