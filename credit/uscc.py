@@ -27,6 +27,8 @@ def normalize_uscc(text: str) -> str:
     """Full-width to half-width, upper case; spaces, hyphens and invisible characters (a
     zero-width space copied from a web page) removed."""
     folded = unicodedata.normalize("NFKC", text).upper()
+    if folded.isascii() and folded.isprintable():  # as codes are typed
+        return folded.replace(" ", "").replace("-", "")
     return "".join(
         ch
         for ch in folded

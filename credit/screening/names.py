@@ -269,10 +269,10 @@ def without_note(name: str) -> tuple[str, str, str]:
     ):
         before = booth[0]
     rest = name[len(before) :]
-    if len(_word_chars(rest)) < 2:
+    if before and len(_word_chars(rest)) < 2:
         before, rest = "", name
     after = ""
-    found = _NOTE_AFTER_FORM.match(rest)
+    found = None if rest.endswith(_FORMS) else _NOTE_AFTER_FORM.match(rest)  # most names
     if found is not None:
         note = found[3] if found[3] is not None else found[4]
         if _is_booth_note(note):
