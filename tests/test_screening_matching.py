@@ -300,9 +300,8 @@ def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str, re
         ("3）", "3）"),
         ("（4）", "（4）"),
         ("⑤ ", "⑤"),
-        ("6 ", "6"),
         ("【A01】", "【A01】"),
-        ("A01 ", "A01"),
+        ("A01展位 ", "A01展位"),
         ("（3号馆）", "（3号馆）"),
     ],
 )
@@ -333,6 +332,12 @@ def test_a_bracket_that_is_part_of_a_name_is_kept() -> None:
         "58同城信息技术有限公司",
         "3M中国有限公司",
         "7 Eleven Inc",
+        "3M 中国有限公司",  # a brand and a space: no list number, no booth
+        "58 同城信息技术有限公司",
+        "F5 网络科技（北京）有限公司",
+        "2.5D 科技有限公司",  # a decimal point
+        "某某会展中心展馆管理部",  # a booth word inside a word written on
+        "某某厂1",
         "1. 甲",  # nothing would be left
     )
     for name in kept:

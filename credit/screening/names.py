@@ -233,18 +233,19 @@ def _zone_at(text: str, at: int) -> str:
 
 _NOTE_AFTER_FORM = re.compile(
     r"^(.+(?:" + "|".join(map(re.escape, _FORMS)) + r"))"
-    r"\s*[/,，;；:：、]?\s*([（(]([^（）()]*)[)）]|([^（）()]+))$"
+    r"(\s*[/,，;；:：、]\s*|\s*)([（(]([^（）()]*)[)）]|([^（）()]+))$"
 )
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
 _LIST_NUMBER = re.compile(
-    rf"^(?:[(（]\d{{1,4}}[)）]|[\u2460-\u2473\u2776-\u277f]|\d{{1,4}}\s*[.．、)）:：]"
-    rf"|\d{{1,4}}\s+(?={_HAN}))\s*(?=\S)"
+    r"^(?:[(（]\d{1,4}[)）]|[\u2460-\u2473\u2776-\u277f]|\d{1,4}\s*[.．、)）:：](?!\d))\s*(?=\S)"
 )
-"""A list's number before a name: `1.`, `2、`, `3)`, `（4）`, `⑤`, `6 深圳…`."""
+"""A list's number before a name: `1.`, `2、`, `3)`, `（4）`, `⑤` (not `2.5D…`). A number
+and a space alone are not one: `58 同城…`, `360 安全…`."""
 _NOTE_BEFORE = re.compile(
     rf"^(?:[【\[［]([^】\]］]{{1,20}})[】\]］]|[（(]([^（）()]{{1,20}})[)）]|(\S{{1,12}})\s+(?={_HAN}))\s*"
 )
-"""A booth or hall before a name: `【A01】`, `（3号馆）`, `A01 `."""
+"""A booth or hall before a name: `【A01】`, `（3号馆）`, `A01展位 ` (a code alone and a space
+are not one: `3M 中国…`, `F5 网络…`)."""
 
 
 def _is_booth_note(note: str) -> bool:
@@ -253,30 +254,49 @@ def _is_booth_note(note: str) -> bool:
     return bool(words) and all(BOOTH_WORDS.search(w) or is_booth_code(w) for w in words)
 
 
+def _note_before(name: str) -> str:
+    """The list number or booth a list wrote before the name, or ""."""
+    if number := _LIST_NUMBER.match(name):
+        return number[0]
+    booth = _NOTE_BEFORE.match(name)
+    if booth is None:
+        return ""
+    bracketed, bare = booth[1] or booth[2], booth[3]
+    if bracketed is not None:
+        return booth[0] if _is_booth_note(bracketed) else ""
+    return booth[0] if BOOTH_WORDS.search(bare) else ""
+
+
+def _note_after(name: str) -> tuple[str, str]:
+    """The name and the booth or hall written after its organization form (or "")."""
+    if name.endswith(_FORMS):  # most names: nothing after the form
+        return name, ""
+    found = _NOTE_AFTER_FORM.match(name)
+    if found is None:
+        return name, ""
+    joined, bracketed, bare = found[2], found[4], found[5]
+    if bracketed is not None:
+        booth = _is_booth_note(bracketed)
+    elif joined:  # after a space or a separator: `… A01`, `…/Hall 3`
+        booth = _is_booth_note(bare)
+    else:  # written on: a code of letters and digits only (`…有限公司A01`, not `…展馆管理部`)
+        booth = is_booth_code(bare) and any(ch.isalpha() for ch in bare)
+    return (found[1], found[3].strip()) if booth else (name, "")
+
+
 def without_note(name: str) -> tuple[str, str, str]:
     """A name without the list number or booth a list wrote before it (`1.`, `【A01】`)
     and the booth or hall written after its organization form (`…有限公司（A01展位）`,
-    `…有限公司 A01`, `…有限公司/Hall 3`): (the name, what was before, what was after),
-    "" where there was nothing. Other brackets and words after the form may be part of
-    the name (`（个体工商户）`, `（1号店）`, `北京海淀支行`, `（特殊普通合伙）`), and are
-    kept; so is a name that would be left shorter than two characters."""
+    `…有限公司 A01`, `…有限公司A01`, `…有限公司/Hall 3`): (the name, what was before,
+    what was after), "" where there was nothing. Other brackets and words after the form
+    may be part of the name (`（个体工商户）`, `（1号店）`, `北京海淀支行`, `（特殊普通合伙）`),
+    and are kept; so is a name that would be left shorter than two characters."""
     name = name.strip()
-    before = ""
-    if number := _LIST_NUMBER.match(name):
-        before = number[0]
-    elif (booth := _NOTE_BEFORE.match(name)) and _is_booth_note(
-        next(g for g in booth.groups() if g is not None)
-    ):
-        before = booth[0]
+    before = _note_before(name)
     rest = name[len(before) :]
     if before and len(_word_chars(rest)) < 2:
         before, rest = "", name
-    after = ""
-    found = None if rest.endswith(_FORMS) else _NOTE_AFTER_FORM.match(rest)  # most names
-    if found is not None:
-        note = found[3] if found[3] is not None else found[4]
-        if _is_booth_note(note):
-            rest, after = found[1], found[2].strip()
+    rest, after = _note_after(rest)
     return rest, before.strip(), after
 
 
