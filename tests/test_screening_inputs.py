@@ -95,6 +95,16 @@ def test_a_code_stored_as_a_number_is_read_as_the_number_it_now_is() -> None:
     assert [row.entry.uscc for row in table.rows] == ["9.13202006204840E+17", "123456789012345"]
 
 
+def test_an_id_number_stored_as_a_number_reads_masked() -> None:
+    """Its 15 digits kept hold the region and the birth date: masked, not in scientific
+    notation, where no masking would read it."""
+    rows: list[list[object]] = [["名称", "统一社会信用代码", "法人身份证号"]]
+    rows.append(["甲公司", 110105199003071239, 110105199003071239])
+    table = read_upload(xlsx_bytes(rows), "list.xlsx")
+    assert table.rows[0].cells[1:] == ("110105********1000", "110105********1000")
+    assert "1990030" not in repr(table)
+
+
 @pytest.mark.parametrize(
     ("headers", "name_at", "uscc_at"),
     [

@@ -147,9 +147,15 @@ def _integer_text(value: float) -> str:
     """A whole number as text; one of more than `EXACT_DIGITS` digits in scientific
     notation (`9.13202006204840E+17`), as a spreadsheet may show it: its last digits
     were lost when it was stored as a number (an 18-digit USCC typed into a number
-    cell), and writing it out in full would invent them."""
+    cell), and writing it out in full would invent them. An ID number so stored keeps
+    its region and birth date in those digits: it reads masked, as the spreadsheet
+    shows it (`110105********1000`)."""
     if abs(value) < 10**EXACT_DIGITS:
         return str(int(value))
+    mantissa, exponent = f"{abs(value):.{EXACT_DIGITS - 1}e}".split("e")
+    digits = mantissa.replace(".", "").ljust(int(exponent) + 1, "0")
+    if (masked := mask_id_numbers(digits)) != digits:
+        return masked
     return f"{value:.{EXACT_DIGITS - 1}E}"
 
 
