@@ -46,7 +46,32 @@ _PATTERNS: list[tuple[re.Pattern[str], Told]] = [
         ),
         _variable,
     ),
+    (re.compile(r"Int cannot represent non 32-bit signed integer"), lambda f: "整数超出范围"),
     (re.compile(r"(?P<type>Int|Float|String|Boolean|ID) cannot represent "), _value_of),
+    (
+        re.compile(r"Enum '(?P<enum>[^']+)' cannot represent non-enum value"),
+        lambda f: f"{f['enum']} 应为枚举值，不加引号",
+    ),
+    (
+        re.compile(r"Expected value of non-null type '[^']+' not to be None"),
+        lambda f: "不能为 null",
+    ),
+    (
+        re.compile(
+            r"Expected value of type '(?P<type>[^']+)' not to include unknown field"
+            r" '(?P<field>[^']+)'"
+        ),
+        lambda f: f"类型 {f['type']} 没有字段 {f['field']}",
+    ),
+    (
+        re.compile(r"Field '(?P<field>[^']+)' is not defined by type '(?P<type>[^']+)'"),
+        lambda f: f"类型 {f['type']} 没有字段 {f['field']}",
+    ),
+    (
+        re.compile(r"Variable '(?P<name>\$[^']+)' is never used"),
+        lambda f: f"变量 {f['name']} 未被使用",
+    ),
+    (re.compile(r"Unknown fragment '(?P<name>[^']+)'"), lambda f: f"未定义的片段 {f['name']}"),
     (
         re.compile(r"Value cannot represent a Date: "),
         lambda f: "日期应为 YYYY-MM-DD 格式的有效日期",

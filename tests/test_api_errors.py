@@ -210,6 +210,15 @@ async def test_malformed_documents_are_bad_user_input(
     assert only_code(await gql(client, query)) == "BAD_USER_INPUT"
 
 
+async def test_an_unknown_fragment_is_bad_user_input_not_our_fault(
+    client: httpx.AsyncClient,
+) -> None:
+    """strawberry's depth rule used to fail on it with a KeyError, answered as `'F'`."""
+    answer = await gql(client, "{ ...F }")
+    assert only_code(answer) == "BAD_USER_INPUT"
+    assert any("未定义的片段 F" in error["message"] for error in answer["errors"])
+
+
 async def test_a_bad_variable_is_bad_user_input(client: httpx.AsyncClient) -> None:
     answer = await gql(
         client,

@@ -28,6 +28,18 @@ from api.messages import in_chinese
         ("The mutation operation is not supported by the schema.", "不支持 mutation"),
         ("Value 'SIDEWAYS' does not exist in 'RecordSort' enum.", "RecordSort 没有取值 SIDEWAYS"),
         ("Syntax Error: Expected Name, found <EOF>.", "查询语句有语法错误"),
+        ("Int cannot represent non 32-bit signed integer value: 99999999999", "整数超出范围"),
+        (
+            "Enum 'RecordSort' cannot represent non-enum value: \"NEWEST\".",
+            "RecordSort 应为枚举值，不加引号",
+        ),
+        (
+            "Variable '$u' has invalid value: Expected value of non-null type 'String!' not to"
+            " be None.",
+            "变量 $u 的值无效：不能为 null",
+        ),
+        ("Variable '$x' is never used.", "变量 $x 未被使用"),
+        ("Unknown fragment 'F'.", "未定义的片段 F"),
     ],
 )
 def test_known_refusals_are_told_in_chinese_with_the_english_after(
