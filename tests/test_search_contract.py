@@ -152,6 +152,14 @@ def test_samples_published_on_the_day(samples_engine: BlockingEngine) -> None:
     )
 
 
+def test_published_record_ids_beyond_one_result_window(samples_engine: BlockingEngine) -> None:
+    """A case export asks for every related record of 250 cases at once: more ids than
+    one search returns (10,000) are still all answered."""
+    unknown = [f"NO-SUCH-{n}" for n in range(12_000)]
+    asked = [*unknown[:6_000], *PUBLISHED_SAMPLES, *unknown[6_000:], *UNPUBLISHED_SAMPLES]
+    assert samples_engine.published_record_ids(asked, day=AS_OF) == PUBLISHED_SAMPLES
+
+
 @pytest.mark.parametrize(("record_id", "name"), sorted(UNPUBLISHED_SAMPLES.items()))
 def test_samples_not_published_are_absent(
     samples_engine: BlockingEngine, record_id: str, name: str

@@ -41,6 +41,8 @@ from credit.search.query import (
 )
 
 ENTITY_LIMIT = 1_000
+RESULT_WINDOW = 10_000
+"""The most hits one search returns (Elasticsearch's `index.max_result_window`)."""
 COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
 CASE_FACETS = ("case_type", "year", "province", "publishers")
 BODY_ONLY = ["body"]
@@ -156,13 +158,17 @@ class ElasticsearchEngine:
         if not record_ids:
             return set()
         unique = list(dict.fromkeys(record_ids))
-        response = await self._search(
-            self.records,
-            query=queries.published_where(day, "id", unique),
-            size=len(unique),
-            source=False,
-        )
-        return {str(hit["_id"]) for hit in response["hits"]["hits"]}
+        found: set[str] = set()
+        for start in range(0, len(unique), RESULT_WINDOW):  # a search returns at most that
+            part = unique[start : start + RESULT_WINDOW]
+            response = await self._search(
+                self.records,
+                query=queries.published_where(day, "id", part),
+                size=len(part),
+                source=False,
+            )
+            found |= {str(hit["_id"]) for hit in response["hits"]["hits"]}
+        return found
 
     async def count_records(
         self, *, day: date, by: Sequence[str], filter: RecordFilter | None = None
