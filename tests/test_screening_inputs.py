@@ -719,6 +719,9 @@ def test_hidden_worksheets_are_not_screened_and_are_named(tmp_path: Path) -> Non
     hidden.sheet_state = "hidden"
     hidden.append(["企业名称"])
     hidden.append(["广州市恒远贸易有限公司"])
+    lists = book.create_sheet("下拉选项")  # a template's lists: no menu unhides it
+    lists.sheet_state = "veryHidden"
+    lists.append(["企业名称"])
     out = io.BytesIO()
     book.save(out)
     table = read_upload(out.getvalue(), "list.xlsx")

@@ -180,8 +180,8 @@ def xlsx_sheets(source: IO[bytes], hidden: list[str] | None = None) -> Sheets:
         raise _unreadable_xlsx(error) from None
     try:
         worksheets = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
-        if hidden is not None:
-            hidden += [mask_cell(s.title) for s in book.worksheets if s not in worksheets]
+        if hidden is not None:  # not "veryHidden" ones: a template's lists, which no menu shows
+            hidden += [mask_cell(s.title) for s in book.worksheets if s.sheet_state == "hidden"]
         for sheet in worksheets:
             title = mask_cell(sheet.title) if len(worksheets) > 1 else ""
             yield title, _worksheet_rows(sheet, _unsaved_in(archive, sheet))
