@@ -19,8 +19,6 @@ _TYPES = {
     "ID": "编号（字符串）",
 }
 
-Told = Callable[[re.Match[str]], str]
-
 
 def _value_of(found: re.Match[str]) -> str:
     return f"应为{_TYPES.get(found['type'], found['type'])}"
@@ -31,87 +29,49 @@ def _variable(found: re.Match[str]) -> str:
     return f"变量 {found['name']}{place}的值无效：{_told(found['rest']) or found['rest']}"
 
 
-_PATTERNS: list[tuple[re.Pattern[str], Told]] = [
+_WORDED: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
+    ("Cannot query field '<field>' on type '<type>'", "类型 {type} 没有字段 {field}"),
+    ("Unknown argument '<arg>' on field '<field>'", "字段 {field} 没有参数 {arg}"),
+    (r"Variable '<name>' has invalid value(?: at (?P<at>\S+))?: (?P<rest>.*)", _variable),
+    ("Int cannot represent non 32-bit signed integer", "整数超出范围"),
+    ("(?P<type>Int|Float|String|Boolean|ID) cannot represent ", _value_of),
+    ("Enum '<enum>' cannot represent non-enum value", "{enum} 应为枚举值，不加引号"),
+    ("Expected value of non-null type '*' not to be None", "不能为 null"),
     (
-        re.compile(r"Cannot query field '(?P<field>[^']+)' on type '(?P<type>[^']+)'\."),
-        lambda f: f"类型 {f['type']} 没有字段 {f['field']}",
+        "Expected value of type '<type>' not to include unknown field '<field>'",
+        "类型 {type} 没有字段 {field}",
     ),
-    (
-        re.compile(r"Unknown argument '(?P<arg>[^']+)' on field '(?P<field>[^']+)'\."),
-        lambda f: f"字段 {f['field']} 没有参数 {f['arg']}",
-    ),
-    (
-        re.compile(
-            r"Variable '(?P<name>\$[^']+)' has invalid value(?: at (?P<at>\S+))?: (?P<rest>.*)"
-        ),
-        _variable,
-    ),
-    (re.compile(r"Int cannot represent non 32-bit signed integer"), lambda f: "整数超出范围"),
-    (re.compile(r"(?P<type>Int|Float|String|Boolean|ID) cannot represent "), _value_of),
-    (
-        re.compile(r"Enum '(?P<enum>[^']+)' cannot represent non-enum value"),
-        lambda f: f"{f['enum']} 应为枚举值，不加引号",
-    ),
-    (
-        re.compile(r"Expected value of non-null type '[^']+' not to be None"),
-        lambda f: "不能为 null",
-    ),
-    (
-        re.compile(
-            r"Expected value of type '(?P<type>[^']+)' not to include unknown field"
-            r" '(?P<field>[^']+)'"
-        ),
-        lambda f: f"类型 {f['type']} 没有字段 {f['field']}",
-    ),
-    (
-        re.compile(r"Field '(?P<field>[^']+)' is not defined by type '(?P<type>[^']+)'"),
-        lambda f: f"类型 {f['type']} 没有字段 {f['field']}",
-    ),
-    (
-        re.compile(r"Variable '(?P<name>\$[^']+)' is never used"),
-        lambda f: f"变量 {f['name']} 未被使用",
-    ),
-    (re.compile(r"Unknown fragment '(?P<name>[^']+)'"), lambda f: f"未定义的片段 {f['name']}"),
-    (
-        re.compile(r"Value cannot represent a Date: "),
-        lambda f: "日期应为 YYYY-MM-DD 格式的有效日期",
-    ),
-    (
-        re.compile(r"The (?P<op>mutation|subscription) operation is not supported"),
-        lambda f: f"本接口只提供查询（query），不支持 {f['op']}",
-    ),
-    (
-        re.compile(r"Field '(?P<field>[^']+)' of type '[^']+' must have a selection of subfields"),
-        lambda f: f"字段 {f['field']} 需要列出要取的子字段，如 {f['field']} {{ … }}",
-    ),
-    (
-        re.compile(
-            r"Argument '(?P<arg>[^']+)' of type '[^']+' is required, but it was not provided"
-        ),
-        lambda f: f"缺少必填参数 {f['arg']}",
-    ),
-    (
-        re.compile(r"Variable '(?P<name>\$[^']+)' of required type '[^']+' was not provided"),
-        lambda f: f"缺少必填变量 {f['name']}",
-    ),
-    (
-        re.compile(r"Expected a value of non-null type '[^']+' to be provided"),
-        lambda f: "缺少必填的值",
-    ),
-    (
-        re.compile(r"Value '(?P<value>[^']+)' does not exist in '(?P<enum>[^']+)' enum"),
-        lambda f: f"{f['enum']} 没有取值 {f['value']}",
-    ),
-    (re.compile(r"Unknown type '(?P<type>[^']+)'"), lambda f: f"未知类型 {f['type']}"),
-    (re.compile(r"Syntax Error: "), lambda f: "查询语句有语法错误"),
-    (re.compile(r"Must provide query string"), lambda f: "缺少查询语句"),
-]
+    ("Field '<field>' is not defined by type '<type>'", "类型 {type} 没有字段 {field}"),
+    ("Variable '<name>' is never used", "变量 {name} 未被使用"),
+    ("Unknown fragment '<name>'", "未定义的片段 {name}"),
+    ("Value cannot represent a Date: ", "日期应为 YYYY-MM-DD 格式的有效日期"),
+    ("The (?P<op>mutation|subscription) operation is not", "本接口只提供查询，不支持 {op}"),
+    ("Field '<field>' of type '*' must have a selection", "字段 {field} 需要列出要取的子字段"),
+    ("Argument '<arg>' of type '*' is required, but it was not provided", "缺少必填参数 {arg}"),
+    ("Variable '<name>' of required type '*' was not provided", "缺少必填变量 {name}"),
+    ("Expected a value of non-null type '*' to be provided", "缺少必填的值"),
+    ("Value '<value>' does not exist in '<enum>' enum", "{enum} 没有取值 {value}"),
+    ("Unknown type '<type>'", "未知类型 {type}"),
+    ("Syntax Error: ", "查询语句有语法错误"),
+    ("Must provide query string", "缺少查询语句"),
+]  # fmt: skip
+"""Each refusal's start and its Chinese: a template of the start's named parts, or a
+function of the match. In a start, `'<field>'` is a quoted name kept as `field`, `'*'` a
+quoted name left out; the rest is a regular expression."""
+
+
+def _pattern(start: str) -> re.Pattern[str]:
+    start = re.sub(r"'<(\w+)>'", r"'(?P<\1>[^']+)'", start)
+    return re.compile(start.replace("'*'", "'[^']+'"))
+
+
+_PATTERNS = [(_pattern(start), told) for start, told in _WORDED]
 
 
 def _told(message: str) -> str | None:
     for pattern, told in _PATTERNS:
         if found := pattern.match(message):
-            return told(found)
+            return told(found) if callable(told) else told.format_map(found.groupdict())
     return None
 
 
