@@ -280,6 +280,8 @@ def test_invalid_rows(engine: BlockingEngine) -> None:
         ("(Hall 3)", "(Hall 3)"),
         ("A01", "A01"),  # written on
         (" Hall 3", "Hall 3"),
+        ("3号馆", "3号馆"),  # written on
+        ("展位号A01", "展位号A01"),
         ("/A01", "A01"),
         ("，A01展位", "A01展位"),
     ],
@@ -300,6 +302,7 @@ def test_a_note_after_the_name_is_left_out(engine: BlockingEngine, note: str, re
         ("3）", "3）"),
         ("（4）", "（4）"),
         ("⑤ ", "⑤"),
+        ("6 ", "6"),  # a number and a space, then a region's name
         ("【A01】", "【A01】"),
         ("A01展位 ", "A01展位"),
         ("（3号馆）", "（3号馆）"),
@@ -337,11 +340,16 @@ def test_a_bracket_that_is_part_of_a_name_is_kept() -> None:
         "F5 网络科技（北京）有限公司",
         "2.5D 科技有限公司",  # a decimal point
         "某某会展中心展馆管理部",  # a booth word inside a word written on
+        "上海展台 搭建有限公司",  # … or before a space
         "某某厂1",
+        "某某有限公司12",
         "1. 甲",  # nothing would be left
     )
     for name in kept:
         assert names.without_note(name) == (name, "", "")
+    # a list number's punctuation, then a name that starts with digits
+    assert names.without_note("2、58同城信息技术有限公司") == ("58同城信息技术有限公司", "2、", "")
+    assert names.without_note("3）360安全科技股份有限公司")[0] == "360安全科技股份有限公司"
 
 
 def test_a_row_read_in_part_is_screened_on_the_part_read(engine: BlockingEngine) -> None:

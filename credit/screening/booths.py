@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BOOTH_WORDS", "is_booth_code"]
+__all__ = ["BOOTH_WORDS", "is_booth_code", "is_written_on_booth"]
 
 BOOTH_WORDS = re.compile(
     r"展位|展台|展馆|展区|号馆|摊位|(?<![A-Za-z])(?:booth|hall|stand)(?![A-Za-z])", re.IGNORECASE
@@ -19,3 +19,18 @@ _CODE = re.compile(r"[0-9A-Za-z.#/\-]{1,10}")
 def is_booth_code(text: str) -> bool:
     """`A101`, `B2-05`: a short code with a digit (a name's words have none)."""
     return _CODE.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
+
+
+_WRITTEN_ON = re.compile(
+    r"(?:[0-9A-Za-z.#/\-]+|展位号?|展台号?|展馆|展区|号馆|摊位号?)+", re.IGNORECASE
+)
+_WORD = re.compile(r"展位|展台|展馆|展区|号馆|摊位")
+
+
+def is_written_on_booth(text: str) -> bool:
+    """A booth written with no space beside a name: codes and booth words only, with a
+    booth word or a code of letters and digits among them (`3号馆`, `展位号A01`, `A01`,
+    `A01展位`); not a word that holds one (`展馆管理部`, `上海展台`) or a bare number."""
+    if not _WRITTEN_ON.fullmatch(text) or not any(ch.isdigit() for ch in text):
+        return False
+    return bool(_WORD.search(text)) or any(ch.isalpha() and ch.isascii() for ch in text)

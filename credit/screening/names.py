@@ -21,7 +21,7 @@ from importlib import resources
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from credit.screening.booths import BOOTH_WORDS, is_booth_code
+from credit.screening.booths import BOOTH_WORDS, is_booth_code, is_written_on_booth
 from credit.text import char_sounds, normalize
 
 __all__ = [
@@ -237,10 +237,13 @@ _NOTE_AFTER_FORM = re.compile(
 )
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
 _LIST_NUMBER = re.compile(
-    r"^(?:[(（]\d{1,4}[)）]|[\u2460-\u2473\u2776-\u277f]|\d{1,4}\s*[.．、)）:：](?!\d))\s*(?=\S)"
+    r"^(?:[(（]\d{1,4}[)）]|[\u2460-\u2473\u2776-\u277f]|\d{1,4}\s*(?:[.．](?!\d)|[、)）:：]))\s*"
+    r"(?=\S)"
 )
-"""A list's number before a name: `1.`, `2、`, `3)`, `（4）`, `⑤` (not `2.5D…`). A number
-and a space alone are not one: `58 同城…`, `360 安全…`."""
+"""A list's number before a name: `1.`, `2、`, `3)`, `（4）`, `⑤` (not `2.5D…`)."""
+_BARE_NUMBER = re.compile(r"^\d{1,4}\s+(?=\S)")
+"""A number and a space: a list's number when a region's name follows (`1 深圳市…`), a
+brand's part otherwise (`58 同城…`, `360 安全…`)."""
 _NOTE_BEFORE = re.compile(
     rf"^(?:[【\[［]([^】\]］]{{1,20}})[】\]］]|[（(]([^（）()]{{1,20}})[)）]|(\S{{1,12}})\s+(?={_HAN}))\s*"
 )
@@ -258,13 +261,17 @@ def _note_before(name: str) -> str:
     """The list number or booth a list wrote before the name, or ""."""
     if number := _LIST_NUMBER.match(name):
         return number[0]
+    if (number := _BARE_NUMBER.match(name)) and _leading_region(
+        normalize(name[number.end() :]).replace(" ", "")
+    )[1]:
+        return number[0]
     booth = _NOTE_BEFORE.match(name)
     if booth is None:
         return ""
     bracketed, bare = booth[1] or booth[2], booth[3]
     if bracketed is not None:
         return booth[0] if _is_booth_note(bracketed) else ""
-    return booth[0] if BOOTH_WORDS.search(bare) else ""
+    return booth[0] if BOOTH_WORDS.search(bare) and is_written_on_booth(bare) else ""
 
 
 def _note_after(name: str) -> tuple[str, str]:
@@ -279,8 +286,8 @@ def _note_after(name: str) -> tuple[str, str]:
         booth = _is_booth_note(bracketed)
     elif joined:  # after a space or a separator: `… A01`, `…/Hall 3`
         booth = _is_booth_note(bare)
-    else:  # written on: a code of letters and digits only (`…有限公司A01`, not `…展馆管理部`)
-        booth = is_booth_code(bare) and any(ch.isalpha() for ch in bare)
+    else:  # written on: `…有限公司A01`, `…有限公司3号馆`, not `…会展中心展馆管理部`
+        booth = is_written_on_booth(bare)
     return (found[1], found[3].strip()) if booth else (name, "")
 
 
