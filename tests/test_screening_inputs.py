@@ -100,9 +100,12 @@ def test_an_id_number_stored_as_a_number_reads_masked() -> None:
     notation, where no masking would read it."""
     rows: list[list[object]] = [["名称", "统一社会信用代码", "法人身份证号"]]
     rows.append(["甲公司", 110105199003071239, 110105199003071239])
+    rows.append(["乙公司", "", 110105196001014122])  # kept as a valid USCC would read
+    rows.append(["丙公司", "", 110105199912319502])  # kept as 19991232: no such day
     table = read_upload(xlsx_bytes(rows), "list.xlsx")
     assert table.rows[0].cells[1:] == ("110105********1000", "110105********1000")
-    assert "1990030" not in repr(table)
+    assert [row.cells[2] for row in table.rows[1:]] == ["110105********4000", "110105********0000"]
+    assert not any(birth in repr(table) for birth in ("1990030", "1960010", "1999123"))
 
 
 @pytest.mark.parametrize(

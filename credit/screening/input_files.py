@@ -20,7 +20,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from credit.personal import mask_id_numbers
+from credit import regions
+from credit.personal import mask_id_number, mask_id_numbers
 from credit.screening.unsaved import MAX_CELLS, TooManyUnsaved, unsaved_formula_cells
 
 __all__ = [
@@ -148,15 +149,24 @@ def _integer_text(value: float) -> str:
     notation (`9.13202006204840E+17`), as a spreadsheet may show it: its last digits
     were lost when it was stored as a number (an 18-digit USCC typed into a number
     cell), and writing it out in full would invent them. An ID number so stored keeps
-    its region and birth date in those digits: it reads masked, as the spreadsheet
-    shows it (`110105********1000`)."""
+    its region and birth date in those digits: it reads masked (`110105********1000`).
+    Its check character and last digits are lost, so whatever starts with a known
+    province, then a year and a month of birth, is taken for one."""
     if abs(value) < 10**EXACT_DIGITS:
         return str(int(value))
     mantissa, exponent = f"{abs(value):.{EXACT_DIGITS - 1}e}".split("e")
     digits = mantissa.replace(".", "").ljust(int(exponent) + 1, "0")
-    if (masked := mask_id_numbers(digits)) != digits:
-        return masked
+    if len(digits) in (17, 18) and _born_in(digits):
+        return mask_id_number(digits)
     return f"{value:.{EXACT_DIGITS - 1}E}"
+
+
+def _born_in(digits: str) -> bool:
+    """A known province, then a year from 1900 to this one and a month (the day may have
+    been rounded into the next: `…19991231…` kept as `…19991232…`)."""
+    year, month = int(digits[6:10]), int(digits[10:12])
+    known = regions.province_known(digits[:6])
+    return known and 1900 <= year <= date.today().year and 1 <= month <= 12
 
 
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError)
