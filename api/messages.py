@@ -35,7 +35,7 @@ _WORDED: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"Variable '<name>' has invalid value(?: at (?P<at>\S+))?: (?P<rest>.*)", _variable),
     ("Int cannot represent non 32-bit signed integer", "整数超出范围"),
     ("(?P<type>Int|Float|String|Boolean|ID) cannot represent ", _value_of),
-    ("Enum '<enum>' cannot represent non-enum value", "{enum} 应为枚举值，不加引号"),
+    ("Enum '<enum>' cannot represent non-", "应为 {enum} 的一个取值（不加引号）"),
     ("Expected value of non-null type '*' not to be None", "不能为 null"),
     (
         "Expected value of type '<type>' not to include unknown field '<field>'",
@@ -52,6 +52,14 @@ _WORDED: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     ("Expected a value of non-null type '*' to be provided", "缺少必填的值"),
     ("Value '<value>' does not exist in '<enum>' enum", "{enum} 没有取值 {value}"),
     ("Unknown type '<type>'", "未知类型 {type}"),
+    ("Variable '<name>' is not defined", "变量 {name} 未声明"),
+    ("Variable '<name>' of type '*' used in position", "变量 {name} 的类型与所在参数不符"),
+    ("There can be only one (?P<what>argument|variable|operation|fragment) named", "名称重复"),
+    ("This anonymous operation must be the only defined operation", "匿名操作须是唯一的操作"),
+    ("Fragment '<name>' is never used", "片段 {name} 未被使用"),
+    ("Cannot spread fragment '<name>' within itself", "片段 {name} 不能引用自身"),
+    ("Unknown directive", "未知的指令"),
+    ("Field '<field>' must not have a selection", "字段 {field} 没有子字段"),
     ("Syntax Error: ", "查询语句有语法错误"),
     ("Must provide query string", "缺少查询语句"),
 ]  # fmt: skip

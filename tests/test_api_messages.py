@@ -31,7 +31,7 @@ from api.messages import in_chinese
         ("Int cannot represent non 32-bit signed integer value: 99999999999", "整数超出范围"),
         (
             "Enum 'RecordSort' cannot represent non-enum value: \"NEWEST\".",
-            "RecordSort 应为枚举值，不加引号",
+            "应为 RecordSort 的一个取值（不加引号）",
         ),
         (
             "Variable '$u' has invalid value: Expected value of non-null type 'String!' not to"
@@ -40,6 +40,13 @@ from api.messages import in_chinese
         ),
         ("Variable '$x' is never used.", "变量 $x 未被使用"),
         ("Unknown fragment 'F'.", "未定义的片段 F"),
+        ("Enum 'RecordSort' cannot represent non-string value: 5.", "应为 RecordSort 的一个取值"),
+        ("Variable '$n' is not defined.", "变量 $n 未声明"),
+        ("Fragment 'G' is never used.", "片段 G 未被使用"),
+        (
+            "Field 'totalCount' must not have a selection since type 'Int!' has no subfields.",
+            "字段 totalCount 没有子字段",
+        ),
     ],
 )
 def test_known_refusals_are_told_in_chinese_with_the_english_after(
