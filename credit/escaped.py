@@ -2,11 +2,12 @@
 
 A URL can write a number's characters as escapes (`%31%33%38`, full-width digits as
 `%EF%BC%91`, or encoded twice as `%2531`) and the gaps between its groups as `%20`, `%09`
-or `+`; a JSON line can
-write them as `\\u0031` or `\\t`. `credit.personal` looks for numbers in these views:
-only the escapes that stand for a digit, an `X` or a gap are decoded, so every other
-escape (`%26`, `%2F`, a Chinese character) keeps its meaning, and what is written back
-(`url_written`) is no longer than the URL it came from.
+or `+`; a JSON line can write them as `\\u0031` or `\\t`. `credit.personal` looks for
+numbers in these views: only the escapes that stand for a digit, an `X` or a gap are
+decoded, so every other escape (`%26`, `%2F`, a Chinese character) keeps its meaning.
+What is written back (`url_written`, only for a URL in which something was masked)
+escapes whitespace and the number characters that are not ASCII, whether they were
+escaped before or not; an escape encoded twice is written back encoded once.
 """
 
 from __future__ import annotations
