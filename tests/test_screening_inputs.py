@@ -142,6 +142,21 @@ def test_ambiguous_columns_ask_the_user() -> None:
         read_upload(data, "a.csv")
 
 
+def test_a_bare_name_header_beside_an_organizations_column_asks_the_user() -> None:
+    """`名称` may be a product's name where `公司` holds the exhibitor's: the user says which;
+    `单位` beside it is a unit of measure, and `名称` stays the name column."""
+    rows = [
+        ["序号", "公司", "名称", "展位"],
+        ["1", "深圳市创明知识产权代理有限公司", "专利代理", "A1"],
+    ]
+    with pytest.raises(InputProblem, match="有多列可能是名称列：「公司」、「名称」，请指定"):
+        read_upload(csv_bytes(rows), "a.csv")
+    chosen = read_upload(csv_bytes(rows), "a.csv", name_column="公司")
+    assert chosen.rows[0].entry.name == "深圳市创明知识产权代理有限公司"
+    units = read_upload(csv_bytes([["名称", "单位", "数量"], ["某公司", "个", "1"]]), "a.csv")
+    assert units.name_column == 0
+
+
 def test_limits() -> None:
     rows = [["名称"], *([["某公司"]] * 10_001)]
     with pytest.raises(InputProblem, match="行数过多：每次最多 10,000 行"):

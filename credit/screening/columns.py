@@ -216,6 +216,8 @@ def find_columns(
         if name_column
         else _pick(headers, NAME_HEADERS, _NAME_WORDS, "名称列")
     )
+    if name_at is not None and not name_column:
+        _check_a_bare_name_header(headers, name_at)
     uscc_at = (
         _chosen(headers, uscc_column, "统一社会信用代码列")
         if uscc_column
@@ -230,6 +232,27 @@ def find_columns(
     if name_at is None and uscc_at is not None and not uscc_column:  # chosen alone: codes only
         _check_no_name_column(headers, uscc_at)
     return name_at, uscc_at
+
+
+_GENERIC_NAME = frozenset({"名称", "全称"})
+"""Name headers that say whose name no more than a product's column does."""
+_NOT_WHOSE = frozenset({"单位"})
+"""A name header that is also a unit of measure's column."""
+
+
+def _check_a_bare_name_header(headers: list[str], name_at: int) -> None:
+    """A column headed only `名称` beside one headed as an organization (`公司`, `参展单位`):
+    which holds the exhibitors' names (the other may be a product's) the user says."""
+    if header_key(headers[name_at]) not in _GENERIC_NAME:
+        return
+    whose = [
+        i
+        for i, header in enumerate(headers)
+        if header_key(header) in NAME_HEADERS
+        and header_key(header) not in _GENERIC_NAME | _NOT_WHOSE
+    ]
+    if whose:
+        raise _ambiguous(headers, sorted([name_at, *whose]), "名称列")
 
 
 def is_license_column(header: str) -> bool:
