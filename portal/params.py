@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
+from datetime import date
 from typing import Any, ClassVar, cast
 from urllib.parse import urlencode
 
@@ -38,6 +39,11 @@ FACET_TITLES = {
     "case_type": "案例类型",
     "publisher": "发布机关",
     "tag": "标签",
+    "severity": "严重程度",
+    "subject_type": "主体类型",
+    "authority": "决定机关",
+    "decided_from": "决定日期起",
+    "decided_until": "决定日期止",
 }
 ALL_CATEGORIES = {**vocab.GOOD_CREDIT_CATEGORIES, **vocab.DISHONESTY_CATEGORIES}
 
@@ -50,6 +56,11 @@ FILTER_LABELS = {
     "case_type": "案例类型",
     "publisher": "发布机构",
     "tag": "标签",
+    "severity": "严重程度",
+    "subject_type": "主体类型",
+    "authority": "决定机关",
+    "decided_from": "决定日期起",
+    "decided_until": "决定日期止",
 }
 
 
@@ -144,6 +155,10 @@ def facet_label(name: str, value: str) -> str:
         return vocab.CASE_TYPES.get(value, value)
     if name == "province":
         return regions.province_name(value) or value
+    if name == "severity":
+        return vocab.SEVERITIES.get(value, value)
+    if name == "subject_type":
+        return vocab.SUBJECT_TYPES.get(value, value)
     return f"{value} 年" if name == "year" else value
 
 
@@ -164,6 +179,14 @@ def province_or_none(code: str) -> str | None:
     """A province-level code such as `440000`, or None."""
     known = len(code) == 6 and code.isdigit() and code.endswith("0000")
     return code if known and regions.province_name(code) else None
+
+
+def day_or_none(text: str) -> str | None:
+    """A day written `YYYY-MM-DD`, or None."""
+    try:
+        return date.fromisoformat(text).isoformat() if len(text.strip()) == 10 else None
+    except ValueError:
+        return None
 
 
 def short_text_or_none(text: str, limit: int = 200) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -190,3 +191,51 @@ async def test_a_page_number_without_a_cursor_is_the_first_page(client: httpx.As
 async def test_a_masked_number_typed_as_a_query_is_refused(client: httpx.AsyncClient) -> None:
     response = await client.get("/search", params={"q": "138****8000"})
     assert response.status_code == 400 and "不按个人号码查询" in response.text
+
+
+def record_ids(page: str) -> set[str]:
+    return set(re.findall(r'href="/record/([^"]+)"', page))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "chip"),
+    [
+        ({"severity": "serious"}, {"CNIPA-2025-0001", "CNIPA-2025-0120"}, "严重程度"),
+        ({"subject_type": "agency"}, {"CNIPA-2025-0001"}, "主体类型"),
+        ({"authority": "国家知识产权局"}, {"CNIPA-2025-0001", "CNIPA-GC-2024-0009"}, "决定机关"),
+        (
+            {"decided_from": "2025-04-01", "decided_until": "2025-06-30"},
+            {"CNIPA-2025-0002", "CNIPA-2025-0101", "CNIPA-2025-0120"},
+            "决定日期起",
+        ),
+        ({"year": "2025", "decided_until": "2025-03-31"}, {"CNIPA-2025-0001"}, "决定日期止"),
+    ],
+)
+async def test_the_filters_of_the_design_narrow_the_page(
+    client: httpx.AsyncClient, params: dict[str, str], expected: set[str], chip: str
+) -> None:
+    """Severity, subject type, authority and a decision-date range, as GraphQL has them;
+    each shown as an active filter with a link that removes it."""
+    page = (await client.get("/search", params=params)).text
+    assert record_ids(page) == expected
+    assert chip in page and "无法识别的筛选条件" not in page
+    export = await client.get("/search/export.jsonl", params=params)
+    assert {
+        line.split('"record_id":"')[1].split('"')[0] for line in export.text.splitlines()[1:]
+    } == expected
+
+
+async def test_a_filter_value_not_understood_is_named_and_left_out(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (
+        await client.get("/search", params={"severity": "bad", "decided_from": "2025-13-01"})
+    ).text
+    assert "无法识别的筛选条件已忽略：严重程度、决定日期起。" in page
+    assert len(record_ids(page)) == 5
+
+
+async def test_a_records_authority_links_to_its_decisions(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/record/CNIPA-2025-0001")).text
+    link = f"/search?{urlencode({'authority': '国家知识产权局', 'sort': 'newest'})}"
+    assert f'href="{html.escape(link)}"' in page
