@@ -43,6 +43,7 @@ __all__ = [
     "may_hold_personal_numbers",
     "reads_as_masked_id_number",
     "redact_digits",
+    "starts_as_id_number",
 ]
 _MASKED_ID = re.compile(r"\d{6}\*{8}[\dX]{4}")
 _ANY_MASKED_ID = re.compile(r"\d{6}(?:\*{8}\d{3}[\dX]|\*{7}\d{4}|\*{5}\d{4})")
@@ -119,6 +120,17 @@ def _born(number: str) -> bool:
     except ValueError:
         return False
     return 1900 <= born.year <= date.today().year
+
+
+def starts_as_id_number(digits: str) -> bool:
+    """A known province, then a birth year from 1900 to this one and a month: how an ID
+    number starts (for a number whose later digits are lost, a spreadsheet's rounding
+    perhaps carrying its day over: `…19991231…` kept as `…19991232…`)."""
+    if len(digits) < 12 or not digits[:12].isdigit():
+        return False
+    year, month = int(digits[6:10]), int(digits[10:12])
+    known = regions.province_known(digits[:6])
+    return known and 1900 <= year <= date.today().year and 1 <= month <= 12
 
 
 def looks_like_old_id_number(number: str) -> bool:

@@ -48,22 +48,6 @@ FACET_TITLES = {
 ALL_CATEGORIES = {**vocab.GOOD_CREDIT_CATEGORIES, **vocab.DISHONESTY_CATEGORIES}
 
 
-FILTER_LABELS = {
-    "kind": "信息类型",
-    "category": "类别",
-    "province": "省份",
-    "year": "年份",
-    "case_type": "案例类型",
-    "publisher": "发布机构",
-    "tag": "标签",
-    "severity": "严重程度",
-    "subject_type": "主体类型",
-    "authority": "决定机关",
-    "decided_from": "决定日期起",
-    "decided_until": "决定日期止",
-}
-
-
 class LinkedParams:
     """Mixin for the parameter dataclasses: links with changes, active filters."""
 
@@ -83,7 +67,7 @@ class LinkedParams:
         edited by hand: `kind=bad`); they were left out, not applied. The values are not
         repeated."""
         names = [
-            FILTER_LABELS.get(name, name)
+            FACET_TITLES.get(name, name)
             for name in self.FILTERS
             if params.get(name, "").strip() and getattr(self, name) is None
         ]

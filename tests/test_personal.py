@@ -17,6 +17,7 @@ from credit.personal import (
     mask_stored_body,
     reads_as_masked_id_number,
     redact_digits,
+    starts_as_id_number,
 )
 from credit.uscc import check_character, uscc_problem
 
@@ -362,3 +363,10 @@ def test_the_stored_bodies_pre_check_sees_what_the_masking_masks(body: dict[str,
 def test_id_numbers_alone_are_masked_in_urls_too() -> None:
     text = "https://e.org/?id=110105+19900307+1239&tel=138+0013+8000"
     assert mask_id_numbers(text) == "https://e.org/?id=110105********1239&tel=138+0013+8000"
+
+
+def test_how_an_id_number_starts() -> None:
+    assert starts_as_id_number("110105199912320000")  # a day rounded over is no matter
+    assert not starts_as_id_number("913202006204840000")  # 91: no province
+    assert not starts_as_id_number("110105199913010000")  # no 13th month
+    assert not starts_as_id_number("110105")

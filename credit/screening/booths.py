@@ -10,10 +10,12 @@ import re
 
 __all__ = ["BOOTH_WORDS", "is_booth_code", "is_written_on_booth"]
 
+_CHINESE_WORDS = "展位|展台|展馆|展区|号馆|摊位"
+_CODE_CHARACTERS = r"[0-9A-Za-z.#/\-]"
 BOOTH_WORDS = re.compile(
-    r"展位|展台|展馆|展区|号馆|摊位|(?<![A-Za-z])(?:booth|hall|stand)(?![A-Za-z])", re.IGNORECASE
+    rf"{_CHINESE_WORDS}|(?<![A-Za-z])(?:booth|hall|stand)(?![A-Za-z])", re.IGNORECASE
 )
-_CODE = re.compile(r"[0-9A-Za-z.#/\-]{1,10}")
+_CODE = re.compile(rf"{_CODE_CHARACTERS}{{1,10}}")
 
 
 def is_booth_code(text: str) -> bool:
@@ -21,10 +23,8 @@ def is_booth_code(text: str) -> bool:
     return _CODE.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
 
 
-_WRITTEN_ON = re.compile(
-    r"(?:[0-9A-Za-z.#/\-]+|展位号?|展台号?|展馆|展区|号馆|摊位号?)+", re.IGNORECASE
-)
-_WORD = re.compile(r"展位|展台|展馆|展区|号馆|摊位")
+_WRITTEN_ON = re.compile(rf"(?:{_CODE_CHARACTERS}+|(?:{_CHINESE_WORDS})号?)+")
+_WORD = re.compile(_CHINESE_WORDS)
 
 
 def is_written_on_booth(text: str) -> bool:

@@ -20,8 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from credit import regions
-from credit.personal import mask_id_number, mask_id_numbers
+from credit.personal import mask_id_number, mask_id_numbers, starts_as_id_number
 from credit.screening.unsaved import MAX_CELLS, TooManyUnsaved, unsaved_formula_cells
 
 __all__ = [
@@ -156,17 +155,9 @@ def _integer_text(value: float) -> str:
         return str(int(value))
     mantissa, exponent = f"{abs(value):.{EXACT_DIGITS - 1}e}".split("e")
     digits = mantissa.replace(".", "").ljust(int(exponent) + 1, "0")
-    if len(digits) in (17, 18) and _born_in(digits):
+    if len(digits) in (17, 18) and starts_as_id_number(digits):
         return mask_id_number(digits)
     return f"{value:.{EXACT_DIGITS - 1}E}"
-
-
-def _born_in(digits: str) -> bool:
-    """A known province, then a year from 1900 to this one and a month (the day may have
-    been rounded into the next: `…19991231…` kept as `…19991232…`)."""
-    year, month = int(digits[6:10]), int(digits[10:12])
-    known = regions.province_known(digits[:6])
-    return known and 1900 <= year <= date.today().year and 1 <= month <= 12
 
 
 _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError)
