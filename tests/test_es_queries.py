@@ -8,11 +8,12 @@ from datetime import date
 import orjson
 import pytest
 
+from credit.screening.keys import KeyGroup
 from credit.search import es_cursors as cursors
 from credit.search import es_highlight as marks
 from credit.search import es_mappings as layout
 from credit.search import es_queries as q
-from credit.search.documents import KEY_FIELD, case_document, record_document
+from credit.search.documents import AREA_FIELD, CORE_FIELD, case_document, record_document
 from credit.search.errors import BadCursor, EngineUnavailable, PagingTooDeep
 from credit.search.plan import plan_text
 from credit.search.query import CaseFilter, RecordFilter, encode_cursor
@@ -140,9 +141,24 @@ def test_lookups_and_similar_names() -> None:
             ]
         }
     }
-    keys = ["4403|创明科技", "4403|~chuangmingkeji"]
-    assert q.similar_names(keys, DAY) == {
-        "bool": {"filter": [*PUBLISHED_ON_DAY, {"terms": {KEY_FIELD: keys}}]}
+    roomy = KeyGroup(("-", "44", "4403"), ("创明科技", "~chuangmingkeji"))
+    one = (
+        {"terms": {AREA_FIELD: ["-", "44", "4403"]}},
+        {"terms": {CORE_FIELD: ["创明科技", "~chuangmingkeji"]}},
+    )
+    assert q.similar_names([roomy], DAY) == {
+        "bool": {"filter": [*PUBLISHED_ON_DAY, {"bool": {"filter": list(one)}}]}
+    }
+    tight = KeyGroup(("44", "4403"), ("=创明",))
+    two = {"terms": {AREA_FIELD: ["44", "4403"]}}, {"terms": {CORE_FIELD: ["=创明"]}}
+    either = [{"bool": {"filter": list(one)}}, {"bool": {"filter": list(two)}}]
+    assert q.similar_names([roomy, tight], DAY) == {
+        "bool": {
+            "filter": [
+                *PUBLISHED_ON_DAY,
+                {"bool": {"should": either, "minimum_should_match": 1}},
+            ]
+        }
     }
 
 
@@ -361,6 +377,6 @@ def test_an_index_of_an_older_format_is_refused_with_what_to_run() -> None:
     layout.check_record_fields(current)
     assert layout.data_version_of(current) == 5
     older = layout.record_mappings(5)
-    del older["properties"][KEY_FIELD]
-    with pytest.raises(EngineUnavailable, match=rf"{KEY_FIELD}.*ipcredit reindex"):
+    del older["properties"][CORE_FIELD]
+    with pytest.raises(EngineUnavailable, match=rf"{CORE_FIELD}.*ipcredit reindex"):
         layout.check_record_fields({"ipcredit-records-2": {"mappings": older}})

@@ -10,32 +10,37 @@ from credit.screening import names
 from credit.screening.keys import (
     MIN_CORE_FOR_DELETIONS,
     MIN_CORE_FOR_REPLACED,
+    IndexKeys,
+    KeyGroup,
     index_keys,
     query_keys,
+    shares_a_key,
 )
 
 INDEXED = {"华创科技", "_创科技", "_华科技", "_华创技", "_华创科", "~huachuangkeji"}
 ASKED = {"华创科技", "_华创科技", "创科技", "华科技", "华创技", "华创科", "~huachuangkeji"}
 
 
-def _split(keys: list[str]) -> tuple[set[str], set[str]]:
-    """The areas and cores of keys that pair every area with every core (the `=` keys,
-    asked in fewer areas, left out: a core of six or more would need its plain words left
-    out dropped too)."""
-    keys = [key for key in keys if "=" not in key]
-    areas = {key.split("|", 1)[0] for key in keys}
-    cores = {key.split("|", 1)[1] for key in keys}
-    assert set(keys) == {f"{a}|{c}" for a in areas for c in cores}
-    return areas, cores
+def _split(keys: IndexKeys | list[KeyGroup]) -> tuple[set[str], set[str]]:
+    """The areas and cores of a record's keys, or of a row's first group (the `=` cores
+    a word apart, asked in fewer areas, left out)."""
+    if isinstance(keys, IndexKeys):
+        return set(keys.areas), {core for core in keys.cores if "=" not in core}
+    return set(keys[0].areas), {core for core in keys[0].cores if "=" not in core}
+
+
+def _pairs(groups: list[KeyGroup]) -> set[str]:
+    """Every area and core a row pairs, written `AREA|CORE`."""
+    return {f"{area}|{core}" for group in groups for area in group.areas for core in group.cores}
 
 
 def _found(asked: str, published: str, region_code: str | None = None) -> bool:
-    return bool(set(query_keys(asked)) & set(index_keys([published], region_code)))
+    return shares_a_key(query_keys(asked), index_keys([published], region_code))
 
 
 def test_index_keys_of_a_name() -> None:
     keys = index_keys(["深圳市华创科技有限公司"], "440305")
-    assert _split(keys) == ({"4403", "44*", "*"}, INDEXED)
+    assert keys == IndexKeys(sorted(INDEXED), sorted({"4403", "44*", "*"}))
 
 
 def test_a_name_without_region_stands_in_its_registered_region() -> None:
@@ -46,8 +51,11 @@ def test_a_name_without_region_stands_in_its_registered_region() -> None:
 
 def test_former_names_add_their_keys() -> None:
     keys = index_keys(["深圳市华创科技有限公司", "杭州市明光贸易有限公司"], None)
-    assert {"4403|华创科技", "3301|明光贸易", "*|华创科技", "*|明光贸易"} <= set(keys)
-    assert "3301|华创科技" not in keys
+    assert {"4403", "3301", "*"} <= set(keys.areas)
+    assert {"华创科技", "明光贸易"} <= set(keys.cores)
+    # the areas of one name pair with the cores of the other: one more record to compare
+    assert _found("杭州市华创科技有限公司", "深圳市华创科技有限公司") is False
+    assert shares_a_key(query_keys("杭州市华创科技有限公司"), keys)
 
 
 def test_short_cores_have_no_deletions() -> None:
@@ -58,7 +66,7 @@ def test_short_cores_have_no_deletions() -> None:
 
 def test_asked_cores_replace_a_character_only_where_that_can_score() -> None:
     assert _split(query_keys("华创科技有限公司"))[1] == ASKED
-    assert "*|_华电子科技" in query_keys("华创电子科技有限公司")
+    assert "*|_华电子科技" in _pairs(query_keys("华创电子科技有限公司"))
     assert MIN_CORE_FOR_REPLACED == 5
     assert names.compare("华创科技有限公司", "华刨科技有限公司").score < names.THRESHOLD
     assert names.compare("华创电子科技有限公司", "华刨电子科技有限公司").score >= names.THRESHOLD
@@ -67,7 +75,7 @@ def test_asked_cores_replace_a_character_only_where_that_can_score() -> None:
 def test_a_branch_shares_keys_only_with_the_same_branch() -> None:
     assert names.BRANCH_CAP < names.THRESHOLD
     keys = index_keys(["深圳市华创科技有限公司南山分公司"], None)
-    assert "4403|华创科技@nanshanfengongsi" in keys and "4403|华创科技" not in keys
+    assert "华创科技@nanshanfengongsi" in keys.cores and "华创科技" not in keys.cores
     assert _found("深圳市华创科技有限责任公司南山分公司", "深圳市华创科技有限公司南山分公司")
     for other in ("深圳市华创科技有限公司", "深圳市华创科技有限公司福田分公司"):
         assert names.compare("深圳市华创科技有限公司南山分公司", other).score < names.THRESHOLD
@@ -88,7 +96,7 @@ def test_a_branch_shares_keys_only_with_the_same_branch() -> None:
 def test_a_word_apart_is_asked_where_the_region_leaves_it_a_score(
     asked: str, word_keys: set[str]
 ) -> None:
-    assert {key for key in query_keys(asked) if "=" in key} == word_keys
+    assert {key for key in _pairs(query_keys(asked)) if "=" in key} == word_keys
 
 
 def test_query_areas() -> None:
@@ -96,6 +104,12 @@ def test_query_areas() -> None:
     assert _split(query_keys("华创科技有限公司")) == ({"*"}, ASKED)  # anywhere
     assert _split(query_keys("广东省华创科技有限公司"))[0] == {"-", "44*"}
     assert query_keys("（）") == []
+
+
+def test_a_word_apart_from_a_short_core_is_a_group_of_its_own() -> None:
+    roomy, tight = query_keys("深圳华创科技有限公司")
+    assert roomy.areas == ("-", "44", "4403") and "=华创科技" not in roomy.cores
+    assert tight == KeyGroup(("44", "4403"), ("=华创科技",))
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ sounds the same, or holds a word of two characters more or less — and its regi
 same, inside the other, or missing on one side. Those are what the keys find; some
 other pairs score 80 too (two characters added apart, three side by side in a core of
 six, a word added and a character replaced in a long core), and are not looked for.
-So a name is indexed under keys `AREA|CORE`:
+So a name is indexed under its cores and its areas:
 
 - CORE: the core itself; each one-character deletion of a core of three characters or
   more, marked `_`; and `~` and the core's pinyin (homophones from the input method);
@@ -14,25 +14,31 @@ So a name is indexed under keys `AREA|CORE`:
   province marked `*` (`44*`: anywhere in it); `-` when neither the name nor the record
   says where the subject is; and `*` (anywhere) for every name.
 
+Cores and areas are two fields of the index (`IndexKeys`), and a row asks for records
+sharing an area and a core of one of its `KeyGroup`s: a few terms of each, where
+pairing every area with every core as one term each made three times as many terms to
+write and to look up, most of them absent. A record with former names pairs the areas
+of one name with the cores of another too: a few more records to compare, never fewer.
+
 A row asks for the cores that could score, in the areas that could: its prefecture,
 its province and `-`; for a province-only row `44*` and `-`; for a row without a region
 `*`. A core one longer than the record's is found as the record's deletion
 (`_华创科技`), one shorter as the record's core (the row's deletion `华创科`), one
 character replaced as a deletion both share — asked only for cores of
-`MIN_CORE_FOR_REPLACED` or more, as one character in four leaves 75. Each key is one
-term: one small query per row replaces a full-text similarity search, and
-`names.compare` decides on the few records it finds.
+`MIN_CORE_FOR_REPLACED` or more, as one character in four leaves 75. One small query
+per row replaces a full-text similarity search, and `names.compare` decides on the few
+records it finds.
 
 Two characters added side by side (a word: `华创科技` and `华创信息科技` score 80) are
 found the same way: a core of `MIN_CORE_FOR_WORD` + 2 or more is also indexed without
 each two neighbouring characters, marked `=` (`=华创科技`), and a row asks its core so
 marked (the record's core has a word more) and its cores without a word (the record's
 has a word less). A word apart from a core of four or five leaves no room for a missing
-region, so those keys are not asked in `-` (a row with a region) or `*` (one without,
-which asks `-`: records that name no region either).
+region, so those keys are asked in a group of their own, not in `-` (a row with a
+region) or `*` (one without, which asks `-`: records that name no region either).
 
 A branch's name (`…公司南山分公司`) has its branch after the core, as it reads without its
-level word (`4403|华创科技@nanshanfengongsi`): two names of different branches, or a
+level word (`华创科技@nanshanfengongsi`): two names of different branches, or a
 branch and its company, never score (`names.BRANCH_CAP` is below `THRESHOLD`) unless the
 branches read alike and one is not a known place (a typed `广洲分公司`), so a branch
 shares keys only with branches that read as it does, and the company's many namesakes
@@ -43,11 +49,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from credit.screening.names import MISSING_REGION_PENALTY, THRESHOLD, branch_sound, parse_name
 from credit.text import char_sounds
 
-__all__ = ["index_keys", "query_keys"]
+__all__ = ["IndexKeys", "KeyGroup", "index_keys", "query_keys", "shares_a_key"]
 
 MIN_CORE_FOR_DELETIONS = next(n for n in range(2, 100) if 100 * (1 - 1 / (2 * n - 1)) >= THRESHOLD)
 """The shortest core one character longer than another that can still score `THRESHOLD`
@@ -148,36 +155,63 @@ def _province_level(code: str) -> bool:
     return code.endswith("0000")
 
 
-def _keys(areas: Iterable[str], cores: Iterable[str], branch: str) -> set[str]:
+class IndexKeys(NamedTuple):
+    """What a record is indexed under (sorted, no repeats): its names' cores, each with
+    its branch after it, and their areas."""
+
+    cores: list[str]
+    areas: list[str]
+
+
+class KeyGroup(NamedTuple):
+    """What a row asks (sorted): records sharing one of `areas` and one of `cores`."""
+
+    areas: tuple[str, ...]
+    cores: tuple[str, ...]
+
+
+def _with_branch(cores: Iterable[str], branch: str) -> set[str]:
     after = f"{BRANCH}{branch_sound(branch)}" if branch else ""
-    return {f"{area}{SEPARATOR}{core}{after}" for area in areas for core in cores}
+    return {core + after for core in cores}
 
 
-def index_keys(names: Iterable[str], region_code: str | None) -> list[str]:
-    """The keys of a record's name and former names (sorted, no repeats).
+def index_keys(names: Iterable[str], region_code: str | None) -> IndexKeys:
+    """The keys of a record's name and former names.
 
     A name that names no region stands in the record's registered region, as in
     `names.compare`.
     """
-    keys: set[str] = set()
+    cores: set[str] = set()
+    areas: set[str] = set()
     for name in names:
         parts = parse_name(name)
         codes = parts.region_codes or ([region_code] if region_code else [])
-        areas = {ANYWHERE}
+        areas.add(ANYWHERE)
         for code in codes:
             areas |= {code[:2] if _province_level(code) else code[:4], code[:2] + WITHIN}
         if not codes:
             areas.add(NO_AREA)
-        keys |= _keys(areas, _indexed_cores(parts.core), parts.branch)
-    return sorted(keys)
+        cores |= _with_branch(_indexed_cores(parts.core), parts.branch)
+    return IndexKeys(sorted(cores), sorted(areas))
 
 
-def query_keys(name: str) -> list[str]:
-    """The keys a screened name looks up: the cores that could score where they could."""
+def query_keys(name: str) -> list[KeyGroup]:
+    """The keys a screened name looks up: the cores that could score where they could
+    (none for a name without a core)."""
     parts = parse_name(name)
     roomy_words, tight_words = _asked_words(parts.core)
-    wide = _areas(parts.region_codes, roomy=True)
-    keys = _keys(wide, _asked_cores(parts.core) | roomy_words, parts.branch)
-    if tight_words:
-        keys |= _keys(_areas(parts.region_codes, roomy=False), tight_words, parts.branch)
-    return sorted(keys)
+    asked = [
+        (_areas(parts.region_codes, roomy=True), _asked_cores(parts.core) | roomy_words),
+        (_areas(parts.region_codes, roomy=False), tight_words),
+    ]
+    return [
+        KeyGroup(tuple(sorted(areas)), tuple(sorted(_with_branch(cores, parts.branch))))
+        for areas, cores in asked
+        if cores
+    ]
+
+
+def shares_a_key(groups: Iterable[KeyGroup], keys: IndexKeys) -> bool:
+    """Whether a record indexed under `keys` is found by a row asking `groups`."""
+    areas, cores = set(keys.areas), set(keys.cores)
+    return any(areas.intersection(g.areas) and cores.intersection(g.cores) for g in groups)

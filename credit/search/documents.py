@@ -17,16 +17,17 @@ import orjson
 
 from credit import regions, text
 from credit.publication import Window, last_published_day
-from credit.screening.keys import index_keys
+from credit.screening.keys import IndexKeys, index_keys
 from credit.search.query import FacetValue
 
 OPEN_END = 9999_12_31
 NEVER = 0
 NAME_SEPARATOR = "|"
-KEY_FIELD = "screen_key_v4"
-"""The field of the similar-name keys (`credit.screening.keys`), named with the version of
-their scheme: an index written with older keys lacks it, and is refused until
-`ipcredit reindex` writes the keys anew."""
+CORE_FIELD = "screen_core_v5"
+AREA_FIELD = "screen_area_v5"
+"""The fields of the similar-name keys (`credit.screening.keys`: cores and areas), named
+with the version of their scheme: an index written with older keys lacks them, and is
+refused until `ipcredit reindex` writes the keys anew."""
 SIMILAR_KINDS = frozenset({"serious_list", "dishonest_act"})
 """Records screening looks for similar names of: a good-credit record never makes a verdict."""
 
@@ -98,6 +99,11 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
     last = last_published_day(window)
     decided = date.fromisoformat(body["decided_on"])
     region_code = body.get("region_code") or ""
+    keys = (
+        index_keys([name, *former], region_code)
+        if body["kind"] in SIMILAR_KINDS
+        else IndexKeys([], [])
+    )
     return {
         "id": body["record_id"],
         **facet_values(body),
@@ -114,9 +120,8 @@ def record_document(body: dict[str, Any]) -> dict[str, Any]:
         "former_text": _short_tokens(" ".join(former)),
         "name_ngram": " ".join(text.name_bigrams(name)),
         "former_ngram": f" {NAME_SEPARATOR} ".join(" ".join(text.name_bigrams(n)) for n in former),
-        KEY_FIELD: index_keys([name, *former], region_code)
-        if body["kind"] in SIMILAR_KINDS
-        else [],
+        CORE_FIELD: keys.cores,
+        AREA_FIELD: keys.areas,
         "name_pinyin": _names_as(text.pinyin_syllables, [name, *former]),
         "name_initials": _names_as(text.pinyin_initials, [name, *former]),
         "reason_text": _reason_tokens(str(body["reason"])),

@@ -20,7 +20,7 @@ from credit.search import es_highlight as marks
 from credit.search import es_mappings as layout
 from credit.search import es_queries as queries
 from credit.search.candidates import Lookup
-from credit.search.documents import KEY_FIELD
+from credit.search.documents import CORE_FIELD
 from credit.search.engine import Body
 from credit.search.errors import EngineUnavailable
 from credit.search.es_client import async_client, public_errors
@@ -46,7 +46,7 @@ RESULT_WINDOW = 10_000
 COUNTABLE = frozenset({*FACET_NAMES, "month", "severity", "subject_type", "prefecture"})
 CASE_FACETS = ("case_type", "year", "province", "publishers")
 BODY_ONLY = ["body"]
-SIMILAR_SOURCE = ["body", KEY_FIELD]
+SIMILAR_SOURCE = ["body", CORE_FIELD]
 SIMILAR_OVERFETCH = 4
 """Similar-name records fetched per record wanted, to rank by keys shared (a `terms`
 filter does not score)."""
@@ -133,25 +133,26 @@ class ElasticsearchEngine:
         self, asked: list[candidates.Similar], day: date
     ) -> dict[candidates.Similar, list[tuple[float, Body]]]:
         """Every similar-name search of the batch, `MSEARCH_CHUNK` to one `msearch`."""
-        keyed = [(item, keys) for item in asked if (keys := query_keys(item[0]))]
+        keyed = [(item, groups) for item in asked if (groups := query_keys(item[0]))]
         found: dict[candidates.Similar, list[tuple[float, Body]]] = {}
         for start in range(0, len(keyed), MSEARCH_CHUNK):
             chunk = keyed[start : start + MSEARCH_CHUNK]
             searches: list[dict[str, Any]] = []
-            for (_, limit), keys in chunk:
-                query = queries.similar_names(keys, day)
+            for (_, limit), groups in chunk:
+                query = queries.similar_names(groups, day)
                 size = limit * SIMILAR_OVERFETCH
                 searches += [{}, {"query": query, "size": size, "_source": SIMILAR_SOURCE}]
             with public_errors():
                 response = await self.client.msearch(index=self.records, searches=searches)
-            for (item, keys), answer in zip(chunk, response.body["responses"], strict=True):
+            for (item, groups), answer in zip(chunk, response.body["responses"], strict=True):
                 if "error" in answer:
                     raise EngineUnavailable(f"相近名称查询失败：{answer['error']}")
                 hits = [
-                    (h["_source"].get(KEY_FIELD) or [], h["_source"]["body"])
+                    (h["_source"].get(CORE_FIELD) or [], h["_source"]["body"])
                     for h in answer["hits"]["hits"]
                 ]
-                found[item] = candidates.rank_by_shared_keys(keys, hits, item[1])
+                cores = [core for group in groups for core in group.cores]
+                found[item] = candidates.rank_by_shared_keys(cores, hits, item[1])
         return found
 
     async def published_record_ids(self, record_ids: Sequence[str], *, day: date) -> set[str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from credit.search.documents import KEY_FIELD, NEVER, OPEN_END
+from credit.search.documents import AREA_FIELD, CORE_FIELD, NEVER, OPEN_END
 from credit.search.errors import EngineUnavailable
 
 ANALYZER = "segmented"
@@ -110,7 +110,8 @@ def record_mappings(data_version: int = 0) -> dict[str, Any]:
         "decision_exact",
         "year",
         "month",
-        KEY_FIELD,
+        CORE_FIELD,
+        AREA_FIELD,
     )
     properties: dict[str, Any] = {name: _keyword() for name in keywords}
     properties |= {

@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from credit import text
-from credit.search.documents import KEY_FIELD
+from credit.screening.keys import KeyGroup
+from credit.search.documents import AREA_FIELD, CORE_FIELD
 from credit.search.plan import TextPlan
 from credit.search.query import CaseFilter, RecordFilter
 
@@ -195,13 +196,18 @@ def exact_candidates(
     return query
 
 
-def similar_names(keys: Sequence[str], day: date) -> Clause:
-    """Published records sharing a similar-name key (`credit.screening.keys`).
+def similar_names(groups: Sequence[KeyGroup], day: date) -> Clause:
+    """Published records sharing an area and a core of one of the row's key groups
+    (`credit.screening.keys`).
 
-    One `terms` filter: the engine ranks the records it gets by how many keys they
-    share (`candidates.rank_by_shared_keys`), not the cluster.
+    Filters only: the engine ranks the records it gets by how many cores they share
+    (`candidates.rank_by_shared_keys`), not the cluster.
     """
-    return _bool(filter=[*published_on(day), _terms(KEY_FIELD, keys)])
+    either = [
+        _bool(filter=[_terms(AREA_FIELD, list(g.areas)), _terms(CORE_FIELD, list(g.cores))])
+        for g in groups
+    ]
+    return _bool(filter=[*published_on(day), either[0] if len(either) == 1 else _any(*either)])
 
 
 def case_search(plan: TextPlan, flt: CaseFilter, day: date) -> Clause:

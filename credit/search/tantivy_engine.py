@@ -227,9 +227,9 @@ class TantivyEngine:
     ) -> dict[candidates.Similar, list[tuple[float, Body]]]:
         """Each similar-name search: the queries built here, then only the searches run on
         the search threads, where tantivy runs them in parallel."""
-        key_lists = [query_keys(name) for name, _ in asked]
-        keyed = [index for index, keys in enumerate(key_lists) if keys]  # others find nothing
-        built = queries.similar_names(self.record_schema, [key_lists[i] for i in keyed], day)
+        group_lists = [query_keys(name) for name, _ in asked]
+        keyed = [index for index, groups in enumerate(group_lists) if groups]  # others: nothing
+        built = queries.similar_names(self.record_schema, [group_lists[i] for i in keyed], day)
         planned: list[tuple[Query, int] | None] = [None] * len(asked)
         for index, query in zip(keyed, built, strict=True):
             planned[index] = (query, asked[index][1])

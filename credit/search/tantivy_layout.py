@@ -16,7 +16,7 @@ import orjson
 import tantivy
 
 from credit.search import tantivy_windows as windows
-from credit.search.documents import KEY_FIELD
+from credit.search.documents import AREA_FIELD, CORE_FIELD
 from credit.search.errors import EngineUnavailable
 
 LINK = "index"
@@ -90,7 +90,8 @@ def record_schema() -> tantivy.Schema:
         "decision_exact",
         fast=False,
     )
-    builder.add_text_field(KEY_FIELD, tokenizer_name="raw", index_option="basic")
+    for name in (CORE_FIELD, AREA_FIELD):  # matched only: no positions, no frequencies
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     _text(builder, "name_text", "former_text", "reason_text", "authority_text", ANY_TEXT)
     _phrased(builder, "name_ngram", "former_ngram", "name_pinyin", "name_initials")
     for name in ("decided_day", "from_day", "last_day"):  # ranges and sorting read the columns
