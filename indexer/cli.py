@@ -18,7 +18,7 @@ from typing import BinaryIO, TextIO
 from credit import clock, consistency
 from credit.config import Settings
 from credit.os_reasons import os_reason
-from credit.search.engine import EngineWriter, SearchEngine
+from credit.search.engine import SearchEngine
 from credit.search.engines import open_reader, open_writer
 from credit.search.errors import SearchError
 from indexer import purged
@@ -241,6 +241,8 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    if not args.defer_engine and not store.data_version:
+        return _first_load(args, settings, store)
     status = EXIT_OK
     data_dir = settings.data_dir
     with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
@@ -271,7 +273,7 @@ def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> 
                 failing = True
                 with suppress(Exception):  # what the store committed reaches the engine, if it can
                     follower.finish()
-                raise Failed(_index_failure(failed, store, writer, before)) from None
+                raise Failed(_index_failure(failed, store, writer.synced_version, before)) from None
             except BaseException:
                 follower.finish()
                 raise
@@ -287,6 +289,52 @@ def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> 
             " (the engine was not updated; run ipcredit reindex)"
         )
     return status
+
+
+def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """Feeds into an empty store: stored first, then the engine built from the store in one
+    pass, as `ipcredit reindex` builds it — one commit and one segment, where a commit per
+    batch made the engine merge its segments again and again. A run that stops meanwhile
+    leaves the engine behind the store (or missing), and the next run catches it up."""
+    print(
+        "首次导入：先写入存储，再从存储一次建成搜索索引，完成后才能检索"
+        " (first load: the store first, then the engine in one pass)",
+        file=sys.stderr,
+    )
+    status = EXIT_OK
+    with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
+        try:
+            for feed in args.feeds:
+                status = _worse(
+                    status, _index_one(store, feed, None, builder.check, settings.data_dir)
+                )
+        except WriteFailed as failed:
+            raise Failed(_index_failure(failed, store, lambda: 0, _Versions(0, 0))) from None
+        try:
+            written = _rebuild(store, settings, builder, "建立索引")
+        except WriteFailed as failed:
+            raise Failed(
+                f"{failed.headline()}各数据文件已写入存储（数据版本 {store.data_version}），"
+                "搜索索引尚未建成（没有留下建了一半的索引）；下次运行 ipcredit index 会先从存储"
+                f"建成搜索索引。{failed.advice('同一命令')} (disk full while building the engine;"
+                " the store holds the feeds)。"
+            ) from None
+    print(f"搜索索引已建成：{written} 条记录，数据版本 {store.data_version}。", file=sys.stderr)
+    return status
+
+
+def _rebuild(store: Store, settings: Settings, builder: DocumentBuilder, label: str) -> int:
+    """`ipcredit reindex`'s rebuild, its progress shown as `label`; return how many records."""
+    from indexer.rebuild import reindex
+
+    with (
+        _step(REBUILD_STEP, settings.data_dir),
+        LineProgress(label, store.count_records()) as bar,
+    ):
+        written = reindex(store, settings, builder, bar.advance_to)
+    builder.stop_workers()  # forked during the rebuild, they hold the new index's lock
+    purged.clear(settings.data_dir)  # the engine holds every record again
+    return written
 
 
 def _in_step(follower: EngineFollower, data_dir: Path) -> Callable[[], None]:
@@ -313,14 +361,8 @@ def _repair_engine(store: Store, settings: Settings, builder: DocumentBuilder) -
         " (the engine is missing; rebuilding it from the store)",
         file=sys.stderr,
     )
-    from indexer.rebuild import reindex
-
     try:
-        with (
-            _step(REBUILD_STEP, settings.data_dir),
-            LineProgress("重建索引", store.count_records()) as bar,
-        ):
-            written = reindex(store, settings, builder, bar.advance_to)
+        written = _rebuild(store, settings, builder, "重建索引")
     except WriteFailed as failed:
         raise Failed(
             f"{failed.headline()}搜索索引仍然缺失，存储未改变，本次没有导入任何数据。"
@@ -330,11 +372,11 @@ def _repair_engine(store: Store, settings: Settings, builder: DocumentBuilder) -
 
 
 def _index_failure(
-    failed: WriteFailed, store: Store, writer: EngineWriter, before: _Versions
+    failed: WriteFailed, store: Store, engine_version: Callable[[], int], before: _Versions
 ) -> str:
     """What a failed write left: the store at a batch boundary, the engine with it or behind."""
     try:
-        now = _Versions(store.data_version, writer.synced_version())
+        now = _Versions(store.data_version, engine_version())
     except Exception:  # the disk may refuse even reading; the promise below still holds
         now = None
     if failed.step.startswith("写入拒绝报告"):
@@ -467,19 +509,12 @@ def _with_reader(settings: Settings, read: Callable[[SearchEngine], Awaitable[in
 
 def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     """`ipcredit reindex`: rebuild the engine from the store of record."""
-    from indexer.rebuild import reindex
-
     with _index_lock(settings.data_dir):
         store = Store(settings.store_path)
         try:
             _mask_store(store, settings.data_dir)
-            with (
-                DocumentBuilder(bodies_masked=store.bodies_masked) as builder,
-                LineProgress("重建索引", store.count_records()) as bar,
-                _step(REBUILD_STEP, settings.data_dir),
-            ):
-                written = reindex(store, settings, builder, bar.advance_to)
-            purged.clear(settings.data_dir)
+            with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
+                written = _rebuild(store, settings, builder, "重建索引")
             version = store.data_version
         except WriteFailed as failed:
             raise Failed(

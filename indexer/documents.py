@@ -128,12 +128,18 @@ class DocumentBuilder:
             self._pool = context.Pool(self.processes)  # jieba loads on a worker's first document
         return self._pool
 
+    def stop_workers(self) -> None:
+        """Stop the workers (new ones start on the next need). Workers forked while an
+        index writer was open hold its lock, inherited with its file: stop them once that
+        writer is closed, before another writer opens the same index."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
     def close(self) -> None:
         """Stop the workers, and give the collector back its pace."""
         try:
-            if self._pool is not None:
-                self._pool.close()
-                self._pool.join()
-                self._pool = None
+            self.stop_workers()
         finally:
             self._relaxed.close()

@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+import tantivy
 
+from credit.search import tantivy_layout as layout
 from indexer.store import Store
 from tests.conftest import RunCli
 
@@ -108,3 +110,23 @@ def test_a_rerun_after_fixing_rejected_lines_applies_them(
     store = Store(data_dir / "store.sqlite3")
     assert store.is_published("CNIPA-2025-0150", AS_OF)
     store.close()
+
+
+def test_a_first_load_stores_the_feeds_then_builds_the_engine_in_one_pass(
+    samples: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    first = run_cli("index", samples / "cases.jsonl", samples / "records.jsonl")
+    assert first.returncode == 3, first.stderr
+    assert "首次导入：先写入存储，再从存储一次建成搜索索引" in first.stderr
+    assert "搜索索引已建成：" in first.stderr and "数据版本 2" in first.stderr
+    index = layout.current_dir(data_dir)
+    assert index is not None and layout.read_state(index) == 2  # labelled with the store's
+    records = tantivy.Index.open(str(index / "records")).searcher()
+    assert (records.num_segments, records.num_docs) == (1, 8)  # one commit, one segment
+    found = run_cli("show", "CNIPA-2025-0001", "--as-of", AS_OF.isoformat(), "--json")
+    assert found.returncode == 0, found.stderr
+
+    # the store is no longer empty: the next feed is applied batch by batch, in step
+    later = run_cli("index", samples / "cases.jsonl")
+    assert later.returncode == 0, later.stderr
+    assert "首次导入" not in later.stderr
