@@ -5,11 +5,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from credit import vocabulary as vocab
 from credit.search.errors import EngineUnavailable, SearchError
 from credit.search.query import FACET_NAMES, check_text, uscc_in_query
-from portal.params import PAGE_SIZE
+from portal.params import FACET_TITLES, PAGE_SIZE
 from portal.rendering import render, service_of
 from portal.search_params import SORTS, SearchParams
+
+FILTER_CHOICES = {"severity": vocab.SEVERITIES, "subject_type": vocab.SUBJECT_TYPES}
+"""The filters the form offers as a choice (value → label); the facets list the others."""
 
 
 async def search(request: Request) -> Response:
@@ -20,6 +24,8 @@ async def search(request: Request) -> Response:
         "sorts": SORTS,
         "page": None,
         "notice": params.ignored(request.query_params),
+        "filter_choices": FILTER_CHOICES,
+        "filter_titles": FACET_TITLES,
     }
     try:
         text = check_text(params.q)

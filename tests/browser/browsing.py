@@ -44,12 +44,14 @@ ACTIVE_ELEMENT_JS = """
 }
 """
 
-# Every control a keyboard user must reach, described with the same `key` as above.
+# Every control a keyboard user must reach, described with the same `key` as above; inside a
+# closed `<details>` only its summary is shown, and reached.
 TABBABLE_JS = """
 () => Array.from(document.querySelectorAll(
-  "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])"
+  "a[href], button, input:not([type=hidden]), select, textarea, details > summary,"
+  + " [tabindex]:not([tabindex='-1'])"
 )).filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"
-  && !el.disabled)
+  && !el.disabled && el.checkVisibility())
   .map((el) => {
     const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
     return [el.tagName, el.id, el.className, el.getAttribute("href") || "", text].join("|");

@@ -212,6 +212,7 @@ def page_paths(
         "home": "/",
         "search": search_path,
         "search-empty": "/search?q=不存在的名称甲乙丙丁",
+        "search-filtered": f"{search_path}&severity=serious",  # the filter form open
         "entity": entity_path,
         "record": record_path,
         "cases": "/cases",

@@ -74,7 +74,8 @@ def test_every_control_is_reachable_with_tab(page: Page, page_paths: dict[str, s
             if focused is None or (reached and focused["key"] == reached[0]):
                 break
             assert focused["outline"] or focused["shadow"], f"{name}: no focus on {focused['key']}"
-            reached.append(focused["key"])
+            if not reached or focused["key"] != reached[-1]:  # a date field's parts: one control
+                reached.append(focused["key"])
         missing = [key for key in wanted if key not in reached]
         assert not missing, f"{name}: not reachable by Tab: {missing}"
         assert len(reached) == len(wanted), f"{name}: {len(reached)} stops for {len(wanted)}"

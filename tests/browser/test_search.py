@@ -135,6 +135,26 @@ def test_filter_by_a_facet_and_remove_it(page: Page, search_path: str) -> None:
     expect(page.locator("p.result-count strong").last).to_have_text(total_text)
 
 
+def test_filter_by_severity_and_dates_with_the_form(page: Page, search_path: str) -> None:
+    page.goto(search_path)
+    total_text = page.locator("p.result-count strong").last.inner_text()
+    page.get_by_text("更多筛选条件").click()
+    page.get_by_label("严重程度").select_option(label="严重")
+    page.get_by_label("决定日期起").fill("2024-01-01")
+    page.get_by_role("button", name="按条件筛选").click()
+
+    page.wait_for_url(re.compile(r"severity=serious"))
+    asked = parse_qs(urlsplit(page.url).query)
+    assert asked["q"] == [BROAD_QUERY] and asked["decided_from"] == ["2024-01-01"]
+    active = page.locator(".active-filters")
+    expect(active).to_contain_text("严重程度：严重")
+    expect(active).to_contain_text("决定日期起：2024-01-01")
+    expect(page.locator("details.filter-form")).to_have_attribute("open", "")
+    expect(page.get_by_label("严重程度", exact=True)).to_have_value("serious")
+    filtered_text = page.locator("p.result-count strong").last.inner_text()
+    assert int(filtered_text.replace(",", "")) < int(total_text.replace(",", ""))
+
+
 def test_a_search_without_results_explains_why(page: Page) -> None:
     page.goto("/search?q=不存在的名称甲乙丙丁")
     expect(page.locator(".empty-state h2")).to_have_text("没有找到公示信息")

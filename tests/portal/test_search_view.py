@@ -239,3 +239,56 @@ async def test_a_records_authority_links_to_its_decisions(client: httpx.AsyncCli
     page = (await client.get("/record/CNIPA-2025-0001")).text
     link = f"/search?{urlencode({'authority': '国家知识产权局', 'sort': 'newest'})}"
     assert f'href="{html.escape(link)}"' in page
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The filter form's fields and their values (a select: its chosen option's)."""
+    form = page.split('<details class="filter-form"', 1)[1].split("</details>", 1)[0]
+    fields = dict(re.findall(r'<input[^>]* name="([^"]+)"[^>]* value="([^"]*)"', form))
+    for name, options in re.findall(r'<select [^>]*name="([^"]+)">(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields[name] = chosen.group(1) if chosen else ""
+    return fields
+
+
+async def test_the_filters_beyond_the_facets_have_a_form(client: httpx.AsyncClient) -> None:
+    """A visitor can choose severity, subject type, authority and decision dates without
+    editing a link; the query, the facet filters and the sort are kept, and an empty
+    field filters nothing."""
+    plain = (await client.get("/search")).text
+    assert '<details class="filter-form">' in plain  # closed until one of them is in use
+    assert form_fields(plain) == {
+        "severity": "",
+        "subject_type": "",
+        "authority": "",
+        "decided_from": "",
+        "decided_until": "",
+    }
+    for label in ("严重程度", "主体类型", "决定机关", "决定日期起", "决定日期止", "不限", "严重"):
+        assert label in plain
+
+    asked = {"q": "公司", "kind": "dishonest_act", "sort": "newest", "severity": "serious"}
+    page = (await client.get("/search", params=asked)).text
+    assert '<details class="filter-form" open>' in page
+    assert form_fields(page) == {
+        "q": "公司",
+        "kind": "dishonest_act",
+        "sort": "newest",
+        "severity": "serious",
+        "subject_type": "",
+        "authority": "",
+        "decided_from": "",
+        "decided_until": "",
+    }
+
+    # what the form sends when only a date is filled in: the empty fields change nothing
+    sent = {**form_fields(page), "severity": "", "decided_from": "2025-04-01"}
+    narrowed = (await client.get("/search", params=sent)).text
+    assert "无法识别的筛选条件" not in narrowed
+    expected = (
+        await client.get(
+            "/search", params={**asked, "severity": None, "decided_from": "2025-04-01"}
+        )
+    ).text
+    assert record_ids(narrowed) == record_ids(expected)
+    assert "决定日期起：2025-04-01" in narrowed
