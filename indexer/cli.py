@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
+import functools
 import os
 import sqlite3
 import sys
@@ -13,12 +14,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from credit import clock, consistency
 from credit.config import Settings
 from credit.os_reasons import os_reason
-from credit.search.engine import SearchEngine
+from credit.search.engine import EngineWriter, SearchEngine
 from credit.search.engines import open_reader, open_writer
 from credit.search.errors import SearchError
 from indexer import purged
@@ -29,6 +30,9 @@ from indexer.follow import EngineFollower
 from indexer.ingest import Checker, IngestResult, ingest_feed, rejects_path
 from indexer.progress import LineProgress
 from indexer.store import Store
+
+if TYPE_CHECKING:
+    from indexer.rebuild import Fill
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -292,46 +296,58 @@ def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> 
 
 
 def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    """Feeds into an empty store: stored first, then the engine built from the store in one
-    pass, as `ipcredit reindex` builds it — one commit and one segment, where a commit per
-    batch made the engine merge its segments again and again. A run that stops meanwhile
-    leaves the engine behind the store (or missing), and the next run catches it up."""
+    """Feeds into an empty store: a new engine is built alongside, as `ipcredit reindex`
+    builds one — one commit at the end and one segment, where a commit per batch made the
+    engine merge its segments again and again — and switched to when the feeds are in.
+    The workers segment batch N while this process stores batch N+1. A run that stops
+    meanwhile leaves the store at a batch boundary and no engine: the next run rebuilds
+    it from the store, then goes on."""
     print(
-        "首次导入：先写入存储，再从存储一次建成搜索索引，完成后才能检索"
-        " (first load: the store first, then the engine in one pass)",
+        "首次导入：写入存储的同时建立新的搜索索引，全部导入后一次启用，此前无法检索"
+        " (first load: a new engine built alongside, switched to at the end)",
         file=sys.stderr,
     )
-    status = EXIT_OK
+    statuses: list[int] = []
+
+    def fill(writer: EngineWriter) -> int:
+        follower = EngineFollower(store, writer, builder, commit_each_batch=False)
+        after_batch = _in_step(follower, settings.data_dir)
+        for feed in args.feeds:
+            statuses.append(_index_one(store, feed, after_batch, builder.check, settings.data_dir))
+        with _step(ENGINE_STEP, settings.data_dir):
+            follower.finish()
+            print("正在提交搜索索引 (committing the engine)", file=sys.stderr)
+            writer.apply(
+                records=[],
+                removed_records=[],
+                cases=[],
+                removed_cases=[],
+                version=store.data_version,
+            )
+        return store.count_records()
+
     with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
         try:
-            for feed in args.feeds:
-                status = _worse(
-                    status, _index_one(store, feed, None, builder.check, settings.data_dir)
-                )
+            written = _rebuild(store, settings, builder, fill=fill)
         except WriteFailed as failed:
             raise Failed(_index_failure(failed, store, lambda: 0, _Versions(0, 0))) from None
-        try:
-            written = _rebuild(store, settings, builder, "建立索引")
-        except WriteFailed as failed:
-            raise Failed(
-                f"{failed.headline()}各数据文件已写入存储（数据版本 {store.data_version}），"
-                "搜索索引尚未建成（没有留下建了一半的索引）；下次运行 ipcredit index 会先从存储"
-                f"建成搜索索引。{failed.advice('同一命令')} (disk full while building the engine;"
-                " the store holds the feeds)。"
-            ) from None
     print(f"搜索索引已建成：{written} 条记录，数据版本 {store.data_version}。", file=sys.stderr)
-    return status
+    return functools.reduce(_worse, statuses, EXIT_OK)
 
 
-def _rebuild(store: Store, settings: Settings, builder: DocumentBuilder, label: str) -> int:
-    """`ipcredit reindex`'s rebuild, its progress shown as `label`; return how many records."""
+def _rebuild(
+    store: Store, settings: Settings, builder: DocumentBuilder, *, fill: Fill | None = None
+) -> int:
+    """`ipcredit reindex`'s rebuild, with its progress (or as `fill` writes the engine);
+    return how many records."""
     from indexer.rebuild import reindex
 
-    with (
-        _step(REBUILD_STEP, settings.data_dir),
-        LineProgress(label, store.count_records()) as bar,
-    ):
-        written = reindex(store, settings, builder, bar.advance_to)
+    with _step(REBUILD_STEP, settings.data_dir):
+        if fill is not None:
+            written = reindex(store, settings, builder, fill=fill)
+        else:
+            with LineProgress("重建索引", store.count_records()) as bar:
+                written = reindex(store, settings, builder, bar.advance_to)
     builder.stop_workers()  # forked during the rebuild, they hold the new index's lock
     purged.clear(settings.data_dir)  # the engine holds every record again
     return written
@@ -362,7 +378,7 @@ def _repair_engine(store: Store, settings: Settings, builder: DocumentBuilder) -
         file=sys.stderr,
     )
     try:
-        written = _rebuild(store, settings, builder, "重建索引")
+        written = _rebuild(store, settings, builder)
     except WriteFailed as failed:
         raise Failed(
             f"{failed.headline()}搜索索引仍然缺失，存储未改变，本次没有导入任何数据。"
@@ -379,10 +395,16 @@ def _index_failure(
         now = _Versions(store.data_version, engine_version())
     except Exception:  # the disk may refuse even reading; the promise below still holds
         now = None
+    behind = (
+        f"搜索索引（数据版本 {now.engine}）落后于存储（{now.store}），"
+        "下次运行 ipcredit index 会先补齐。"
+        if now is not None and now.engine != now.store
+        else ""
+    )
     if failed.step.startswith("写入拒绝报告"):
         state = (
             "该文件的各行已全部处理并提交，只有拒绝报告没有写出（没有留下写了一半的文件）；"
-            "重新运行同一命令会再次生成拒绝报告。"
+            f"重新运行同一命令会再次生成拒绝报告。{behind}"
         )
     elif now == before:
         state = "本次运行没有改变任何数据：存储和搜索索引都与运行前相同。"
@@ -395,13 +417,7 @@ def _index_failure(
                 f"出错前已完整提交的批次保留（存储数据版本 {before.store} → {now.store}），"
                 "出错的批次没有写入任何内容；"
             )
-        if now.engine == now.store:
-            state += "搜索索引与存储一致。"
-        else:
-            state += (
-                f"搜索索引（数据版本 {now.engine}）落后于存储（{now.store}），"
-                "下次运行 ipcredit index 会先补齐。"
-            )
+        state += behind or "搜索索引与存储一致。"
     return (
         f"{failed.headline()}{state}{failed.advice('同一命令')}：会从中断处继续，"
         "结果与一次不中断的运行相同 (a write failed; nothing was half-applied;"
@@ -514,7 +530,7 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
         try:
             _mask_store(store, settings.data_dir)
             with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
-                written = _rebuild(store, settings, builder, "重建索引")
+                written = _rebuild(store, settings, builder)
             version = store.data_version
         except WriteFailed as failed:
             raise Failed(

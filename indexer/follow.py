@@ -6,6 +6,8 @@ documents of this batch in the worker pool and applies the previous batch's
 batch N, the main process validates batch N+1. The engine's recorded version
 only advances when a batch's documents are committed, so a crash at any point
 leaves the engine behind the store, never ahead, and the next run catches up.
+A first load builds a new engine this way without a commit per batch
+(`commit_each_batch=False`), and commits it once at the end.
 """
 
 from __future__ import annotations
@@ -31,10 +33,18 @@ class _Pending:
 class EngineFollower:
     """Applies each batch's changes to the engine, one commit per batch."""
 
-    def __init__(self, store: Store, writer: EngineWriter, builder: DocumentBuilder) -> None:
+    def __init__(
+        self,
+        store: Store,
+        writer: EngineWriter,
+        builder: DocumentBuilder,
+        *,
+        commit_each_batch: bool = True,
+    ) -> None:
         self.store = store
         self.writer = writer
         self.builder = builder
+        self.commit_each_batch = commit_each_batch
         self._submitted = writer.synced_version()
         self._pending: _Pending | None = None
 
@@ -68,14 +78,18 @@ class EngineFollower:
         self._pending = submitted
 
     def finish(self) -> None:
-        """Commit the documents still being built, if any."""
+        """Commit the documents still being built, if any (write them uncommitted when not
+        `commit_each_batch`: an engine being built, committed once by its builder)."""
         pending, self._pending = self._pending, None
         if pending is None:
             return
-        self.writer.apply(
-            records=pending.records.get(),
-            removed_records=pending.removed_records,
-            cases=pending.cases,
-            removed_cases=pending.removed_cases,
-            version=pending.version,
-        )
+        changes = {
+            "records": pending.records.get(),
+            "removed_records": pending.removed_records,
+            "cases": pending.cases,
+            "removed_cases": pending.removed_cases,
+        }
+        if self.commit_each_batch:
+            self.writer.apply(**changes, version=pending.version)
+        else:
+            self.writer.stage(**changes)

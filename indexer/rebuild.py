@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -24,32 +25,53 @@ from indexer.store import Store
 from indexer.sync import CHUNK
 
 Report = Callable[[int], object]
+Fill = Callable[[EngineWriter], int]
+"""Writes everything into an empty engine, committed last by an `apply` with the store's
+data version; returns how many records."""
 
 
 def reindex(
-    store: Store, settings: Settings, builder: DocumentBuilder, report: Report | None = None
+    store: Store,
+    settings: Settings,
+    builder: DocumentBuilder,
+    report: Report | None = None,
+    fill: Fill | None = None,
 ) -> int:
-    """Rebuild the configured engine from the store; return how many records."""
+    """Rebuild the configured engine from the store (or as `fill` writes it: the first
+    load, which stores the feeds meanwhile); return how many records."""
     if settings.engine == "elasticsearch":
-        return reindex_elasticsearch(store, settings, builder, report)
+        return reindex_elasticsearch(store, settings, builder, report, fill=fill)
     if settings.engine == "tantivy":
-        return reindex_tantivy(store, settings.data_dir, builder, report)
+        return reindex_tantivy(store, settings.data_dir, builder, report, fill=fill)
     raise unknown_engine(settings)
 
 
-def reindex_tantivy(
-    store: Store, data_dir: Path, builder: DocumentBuilder, report: Report | None = None
-) -> int:
-    """Build a new index from the store of record, then switch to it in one rename.
+def _filled(
+    store: Store, builder: DocumentBuilder, report: Report | None, fill: Fill | None
+) -> Fill:
+    """`fill`, or loading every record of the store (`load`)."""
+    return fill or partial(load, store, builder=builder, report=report)
 
-    The caller holds the index lock, so the store does not change meanwhile. A
+
+def reindex_tantivy(
+    store: Store,
+    data_dir: Path,
+    builder: DocumentBuilder,
+    report: Report | None = None,
+    *,
+    fill: Fill | None = None,
+) -> int:
+    """Build a new index from the store (or as `fill` writes it), then switch to it in one
+    rename.
+
+    The caller holds the index lock, so nothing else writes the store meanwhile. A
     failure removes the partial directory and leaves the current index serving.
     """
     directory = layout.new_dir(data_dir)
     writer: TantivyWriter | None = None
     try:
         writer = TantivyWriter(directory, TantivyWriter.rebuild_heap_bytes())
-        written = load(store, writer, builder, report)
+        written = _filled(store, builder, report, fill)(writer)
         writer.close()
     except BaseException:
         if writer is not None:
@@ -68,7 +90,7 @@ def reindex_tantivy(
 
 
 def load(
-    store: Store, writer: EngineWriter, builder: DocumentBuilder, report: Report | None = None
+    store: Store, writer: EngineWriter, *, builder: DocumentBuilder, report: Report | None = None
 ) -> int:
     """Write every record and case of the store into an empty engine, committed once at
     the end with the store's data version; return how many records."""
@@ -86,9 +108,15 @@ def load(
 
 
 def reindex_elasticsearch(
-    store: Store, settings: Settings, builder: DocumentBuilder, report: Report | None = None
+    store: Store,
+    settings: Settings,
+    builder: DocumentBuilder,
+    report: Report | None = None,
+    *,
+    fill: Fill | None = None,
 ) -> int:
-    """Build a new generation of indices from the store, then move the aliases to it.
+    """Build a new generation of indices from the store (or as `fill` writes it), then move
+    the aliases to it.
 
     The new indices load with no replicas and no refresh; then they get the replicas
     the serving ones had, are refreshed, and both aliases move in one `update_aliases`
@@ -106,7 +134,7 @@ def reindex_elasticsearch(
             writer = ElasticsearchWriter(
                 client, new.records, new.cases, through_alias=False, refresh=False
             )
-            written = load(store, writer, builder, report)
+            written = _filled(store, builder, report, fill)(writer)
             with public_errors():
                 es_indices.serving_settings(client, new, replicas)
                 client.indices.refresh(index=[new.records, new.cases])

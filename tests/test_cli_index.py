@@ -11,6 +11,8 @@ import tantivy
 from credit.search import tantivy_layout as layout
 from indexer.store import Store
 from tests.conftest import RunCli
+from tests.test_crash import build_feed
+from tests.test_disk_full import engine_state
 
 AS_OF = date(2025, 7, 1)
 PUBLISHED = {"CNIPA-2025-0001", "CNIPA-2025-0002", "CNIPA-GC-2024-0009", "CNIPA-2025-0101"}
@@ -117,7 +119,7 @@ def test_a_first_load_stores_the_feeds_then_builds_the_engine_in_one_pass(
 ) -> None:
     first = run_cli("index", samples / "cases.jsonl", samples / "records.jsonl")
     assert first.returncode == 3, first.stderr
-    assert "首次导入：先写入存储，再从存储一次建成搜索索引" in first.stderr
+    assert "首次导入：写入存储的同时建立新的搜索索引" in first.stderr
     assert "搜索索引已建成：" in first.stderr and "数据版本 2" in first.stderr
     index = layout.current_dir(data_dir)
     assert index is not None and layout.read_state(index) == 2  # labelled with the store's
@@ -130,3 +132,20 @@ def test_a_first_load_stores_the_feeds_then_builds_the_engine_in_one_pass(
     later = run_cli("index", samples / "cases.jsonl")
     assert later.returncode == 0, later.stderr
     assert "首次导入" not in later.stderr
+
+
+def test_a_first_load_over_several_batches_holds_each_record_once_as_stored(
+    tmp_path: Path, data_dir: Path, run_cli: RunCli
+) -> None:
+    """Records updated and withdrawn in a later batch than the one that added them: the
+    engine built alongside holds exactly the store's records, each in its last version."""
+    feed = tmp_path / "feed.jsonl"
+    build_feed(feed)  # 24,000 lines: two batches, later lines update and withdraw earlier ones
+    assert run_cli("index", feed).returncode == 3
+    store = Store(data_dir / "store.sqlite3")
+    stored = sorted((str(body["record_id"]), body) for body in store.iter_record_bodies())
+    store.close()
+    engine = engine_state(data_dir)["records"]
+    assert [ident for ident, _ in engine] == [ident for ident, _ in stored]
+    assert [orjson.loads(body) for _, body in engine] == [body for _, body in stored]
+    assert any(body["reason"].startswith("更正") for _, body in stored)  # updated versions

@@ -119,6 +119,18 @@ class EngineWriter(Protocol):
         `credit.search.documents`), then commit as `version`."""
         ...
 
+    def stage(
+        self,
+        *,
+        records: Iterable[Any],
+        removed_records: Iterable[str],
+        cases: Iterable[Document],
+        removed_cases: Iterable[str],
+    ) -> None:
+        """As `apply`, without a commit: an engine being built, committed by its last
+        `apply` (which records the data version)."""
+        ...
+
     def add_new(self, records: Iterable[Any]) -> None:
         """Add records (in `record_form`) to an engine being rebuilt, none of them in it yet;
         they are committed with the next `apply` (which records the data version)."""

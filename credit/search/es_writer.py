@@ -146,15 +146,30 @@ class ElasticsearchWriter:
         removed_cases: Iterable[str],
         version: int,
     ) -> None:
+        self.stage(
+            records=records,
+            removed_records=removed_records,
+            cases=cases,
+            removed_cases=removed_cases,
+        )
+        with public_errors():
+            if self.refresh:
+                self.client.indices.refresh(index=[self.records_index, self.cases_index])
+            indices.write_version(self.client, self.records_index, version)
+
+    def stage(
+        self,
+        *,
+        records: Iterable[Document],
+        removed_records: Iterable[str],
+        cases: Iterable[Document],
+        removed_cases: Iterable[str],
+    ) -> None:
         actions = chain(
             _actions(self.records_index, records, removed_records, layout.record_source),
             _actions(self.cases_index, cases, removed_cases, layout.case_source),
         )
         bulk_write(self.client, actions, **self._bulk_options)
-        with public_errors():
-            if self.refresh:
-                self.client.indices.refresh(index=[self.records_index, self.cases_index])
-            indices.write_version(self.client, self.records_index, version)
 
     def add_new(self, records: Iterable[Document]) -> None:
         """Bulk-indexed into the new generation; visible once it is refreshed and swapped."""

@@ -550,11 +550,26 @@ class TantivyWriter:
         removed_cases: Iterable[str],
         version: int,
     ) -> None:
-        _replace(self._record_writer, records, removed_records)
-        _replace(self._case_writer, map(case_entry, cases), removed_cases)
+        self.stage(
+            records=records,
+            removed_records=removed_records,
+            cases=cases,
+            removed_cases=removed_cases,
+        )
         self._record_writer.commit()
         self._case_writer.commit()
         layout.write_state(self.directory, version)
+
+    def stage(
+        self,
+        *,
+        records: Iterable[Entry],
+        removed_records: Iterable[str],
+        cases: Iterable[Document],
+        removed_cases: Iterable[str],
+    ) -> None:
+        _replace(self._record_writer, records, removed_records)
+        _replace(self._case_writer, map(case_entry, cases), removed_cases)
 
     def add_new(self, records: Iterable[Entry]) -> None:
         """Added without a commit or a delete: one commit at the end of a rebuild leaves
