@@ -247,12 +247,18 @@ def exact_candidates(
     """Records published on `day` with one of these USCCs, or one of these normalized names
     as their name or a former name (a batch of screened rows at once); only records of
     `kinds` when given, and none whose id is `besides`."""
-    either = [(Occur.Should, _any_of(schema, "uscc", usccs))] if usccs else []
+    # each value a term query, not one term set: a term set walks the field's dictionary
+    # (1,000 rows of `bench screen`: 5.0 against 7.3 ms a batch)
+    either = [_either(schema, "uscc", usccs)] if usccs else []
     if names:
-        either += [
-            (Occur.Should, _any_of(schema, f, names)) for f in ("name_exact", "former_exact")
-        ]
-    clauses = [(Occur.Must, published_on(schema, day)), (Occur.Must, Query.boolean_query(either))]
+        either += [_either(schema, field, names) for field in ("name_exact", "former_exact")]
+    if not either:
+        return Query.empty_query()
+    first, *others = either
+    clauses = [
+        (Occur.Must, published_on(schema, day)),
+        (Occur.Must, first.or_should_match(*others) if others else first),
+    ]
     if kinds is not None:
         clauses.append((Occur.Must, _any_of(schema, "kind", kinds)))
     if besides:
