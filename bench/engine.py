@@ -428,8 +428,8 @@ def _notes(records: int, seed: int, day: str, build_status: int) -> list[str]:
         " directory (removed afterwards); every step is a child process on one fresh data"
         " directory there (`IPCREDIT_DATA_DIR`); MB = 10^6 bytes",
         "build_seconds: wall time of `ipcredit index FEED` on the empty data directory"
-        " (store of record and tantivy engine, synced after each"
-        f" {BATCH_LINES:,}-line batch, jieba"
+        " (store of record and tantivy engine: the first load, a new engine built as the"
+        f" {BATCH_LINES:,}-line batches are stored and committed once at the end, jieba"
         f" segmentation included; exit status {build_status});"
         " build_peak_memory_mb: the larger of the process tree's summed PSS (sampled every"
         " 0.1 s, or as often as 2% of a core allows, worker pool included) and the largest"

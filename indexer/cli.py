@@ -300,39 +300,86 @@ def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> i
     builds one — one commit at the end and one segment, where a commit per batch made the
     engine merge its segments again and again — and switched to when the feeds are in.
     The workers segment batch N while this process stores batch N+1. A run that stops
-    meanwhile leaves the store at a batch boundary and no engine: the next run rebuilds
-    it from the store, then goes on."""
+    meanwhile leaves the store at a batch boundary and no new engine: the next run
+    rebuilds the engine from the store, then goes on. An engine that holds data already
+    is refused, not replaced: the store may have been lost."""
+    _refuse_an_engine_ahead_of_an_empty_store(settings)
     print(
         "首次导入：写入存储的同时建立新的搜索索引，全部导入后一次启用，此前无法检索"
         " (first load: a new engine built alongside, switched to at the end)",
         file=sys.stderr,
     )
     statuses: list[int] = []
-
-    def fill(writer: EngineWriter) -> int:
-        follower = EngineFollower(store, writer, builder, commit_each_batch=False)
-        after_batch = _in_step(follower, settings.data_dir)
-        for feed in args.feeds:
-            statuses.append(_index_one(store, feed, after_batch, builder.check, settings.data_dir))
-        with _step(ENGINE_STEP, settings.data_dir):
-            follower.finish()
-            print("正在提交搜索索引 (committing the engine)", file=sys.stderr)
-            writer.apply(
-                records=[],
-                removed_records=[],
-                cases=[],
-                removed_cases=[],
-                version=store.data_version,
-            )
-        return store.count_records()
-
     with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
+
+        def fill(writer: EngineWriter) -> int:
+            follower = EngineFollower(store, writer, builder, commit_each_batch=False)
+            after_batch = _in_step(follower, settings.data_dir)
+            for feed in args.feeds:
+                statuses.append(
+                    _index_one(store, feed, after_batch, builder.check, settings.data_dir)
+                )
+            with _step(ENGINE_STEP, settings.data_dir):
+                follower.finish()
+                print("正在提交搜索索引 (committing the engine)", file=sys.stderr)
+                writer.apply(
+                    records=[],
+                    removed_records=[],
+                    cases=[],
+                    removed_cases=[],
+                    version=store.data_version,
+                )
+            return store.count_records()
+
         try:
             written = _rebuild(store, settings, builder, fill=fill)
         except WriteFailed as failed:
-            raise Failed(_index_failure(failed, store, lambda: 0, _Versions(0, 0))) from None
+            message = _first_load_failure(failed.headline(), failed.step, store)
+            raise Failed(f"{message}{failed.advice('同一命令')}{_FIRST_LOAD_AGAIN}") from None
+        except SearchError as error:
+            message = _first_load_failure(f"搜索引擎出错：{error.message}。", ENGINE_STEP, store)
+            raise Failed(f"{message}请排除故障后重新运行同一命令{_FIRST_LOAD_AGAIN}") from None
     print(f"搜索索引已建成：{written} 条记录，数据版本 {store.data_version}。", file=sys.stderr)
     return functools.reduce(_worse, statuses, EXIT_OK)
+
+
+_FIRST_LOAD_AGAIN = (
+    "：会先从存储建立搜索索引，再从中断处继续，结果与一次不中断的运行相同"
+    " (the first load stopped; the store keeps its committed batches, the new engine was"
+    " dropped; run the same command again)。"
+)
+
+
+def _refuse_an_engine_ahead_of_an_empty_store(settings: Settings) -> None:
+    """An engine with data beside an empty store: the store was deleted, or the data
+    directory is new and the engine (an Elasticsearch prefix) another's. A first load
+    would replace it; refused, as `ipcredit index` refuses an engine ahead of the store."""
+    version, _ = consistency.engine_version(settings)
+    if version:
+        raise Failed(
+            f"搜索索引比存储新：索引为数据版本 {version}，存储为空，存储可能被删除或替换，"
+            "也可能是另一个数据目录的索引；本次没有导入任何数据。确要以存储为准时，请先运行"
+            " ipcredit reindex（按空存储重建搜索索引），再导入"
+            " (the engine holds data but the store is empty; nothing was imported)。"
+        )
+
+
+def _first_load_failure(headline: str, step: str, store: Store) -> str:
+    """What a first load that stopped left: the store at a batch boundary (or whole, with
+    only a rejects report missing), and no new engine."""
+    try:
+        version: int | None = store.data_version
+    except Exception:  # the disk may refuse even reading; the promise below still holds
+        version = None
+    dropped = "新建的搜索索引已删除，网站在重新运行完成前无法检索这些数据"
+    if version == 0:
+        state = "本次运行没有改变任何数据：存储仍为空，新建的搜索索引已删除。"
+    elif step.startswith("写入拒绝报告"):
+        state = f"各行已全部处理并写入存储，只有拒绝报告没有写出；{dropped}。"
+    else:
+        stored = f"（数据版本 {version}）" if version else ""
+        state = f"出错前的批次已完整写入存储{stored}，出错的批次没有写入任何内容；{dropped}。"
+    return f"{headline}首次导入没有完成：{state}"
 
 
 def _rebuild(

@@ -31,7 +31,8 @@ class _Pending:
 
 
 class EngineFollower:
-    """Applies each batch's changes to the engine, one commit per batch."""
+    """Applies each batch's changes to the engine: one commit per batch, or, for an engine
+    being built (`commit_each_batch=False`), written without one."""
 
     def __init__(
         self,

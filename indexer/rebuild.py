@@ -67,6 +67,8 @@ def reindex_tantivy(
     The caller holds the index lock, so nothing else writes the store meanwhile. A
     failure removes the partial directory and leaves the current index serving.
     """
+    for stale in stale_dirs(data_dir):  # left by a rebuild that was killed (the lock is ours):
+        layout.remove_dir(stale)  # gone first, so a disk that was full has room again
     directory = layout.new_dir(data_dir)
     writer: TantivyWriter | None = None
     try:
@@ -84,8 +86,6 @@ def reindex_tantivy(
     previous = layout.switch_to(data_dir, directory)
     if previous is not None and previous != directory.resolve():
         layout.remove_dir(previous)
-    for stale in stale_dirs(data_dir):  # left by a rebuild that was killed (the lock is ours)
-        layout.remove_dir(stale)
     return written
 
 
@@ -129,6 +129,9 @@ def reindex_elasticsearch(
         with public_errors():
             old = es_indices.current(client, prefix)
             replicas = es_indices.replicas_of(client, old)
+            for stale in es_indices.existing_versions(client, prefix):  # a killed rebuild's
+                if old is None or stale != old.version:
+                    es_indices.delete(client, es_indices.generation(prefix, stale))
             new = es_indices.create(client, prefix, loading=True)
         try:
             writer = ElasticsearchWriter(

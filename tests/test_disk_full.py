@@ -268,3 +268,28 @@ def test_what_counts_as_a_full_disk(tmp_path: Path) -> None:
     assert too_big is not None and "大小上限" in too_big.cause
     assert write_failure(ValueError("bad date"), tmp_path) is None
     assert write_failure(OSError(errno.EACCES, "Permission denied"), tmp_path) is None
+
+
+def test_a_first_load_on_a_full_disk_changes_nothing_and_runs_again(
+    feeds: dict[str, Path], tmp_path: Path
+) -> None:
+    """The first load into an empty data directory: its one batch cannot be stored, so the
+    store stays empty and the engine being built alongside is dropped."""
+    reference = tmp_path / "reference"
+    assert run(reference, "index", feeds["big"]).returncode == 0
+    data_dir = tmp_path / "full"
+
+    failed = run(data_dir, "index", feeds["big"], limit=BASE_LIMIT)
+    assert failed.returncode == 1, failed.stderr
+    message = failed.stderr
+    assert "磁盘空间不足：写入存储（store.sqlite3）时失败" in message
+    assert (
+        "首次导入没有完成：本次运行没有改变任何数据：存储仍为空，新建的搜索索引已删除。" in message
+    )
+    assert "请释放磁盘空间后重新运行同一命令" in message and "Traceback" not in message
+    assert store_state(data_dir)["records"] == []
+    assert leftovers(data_dir) == [] and layout.current_dir(data_dir) is None
+
+    again = run(data_dir, "index", feeds["big"])
+    assert again.returncode == 0, again.stderr
+    assert state(data_dir) == state(reference)

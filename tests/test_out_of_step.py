@@ -185,6 +185,28 @@ def test_engine_ahead_of_the_store(feeds: dict[str, Path], tmp_path: Path) -> No
     assert state(data_dir) == state(reference)
 
 
+def test_an_engine_with_data_beside_an_empty_store_is_not_replaced(
+    feeds: dict[str, Path], tmp_path: Path
+) -> None:
+    """A deleted store: a first load would build a new engine and switch to it, so the
+    engine's records would be gone. It is refused instead, until `ipcredit reindex`."""
+    data_dir = indexed(tmp_path / "var", feeds["base"])
+    engine_before = engine_state(data_dir)
+    for path in data_dir.glob("store.sqlite3*"):
+        path.unlink()
+
+    refused = run(data_dir, "index", feeds["later"])
+    assert refused.returncode == 1
+    assert "搜索索引比存储新：索引为数据版本 1，存储为空" in refused.stderr
+    assert "请先运行 ipcredit reindex" in refused.stderr and "Traceback" not in refused.stderr
+    assert engine_state(data_dir) == engine_before
+    assert store_state(data_dir)["records"] == []  # nothing imported
+
+    assert run(data_dir, "reindex").returncode == 0  # the operator chooses the empty store
+    assert run(data_dir, "index", feeds["later"]).returncode == 0
+    assert state(data_dir) == state(indexed(tmp_path / "reference", feeds["later"]))
+
+
 # --- Elasticsearch -------------------------------------------------------------------------------
 
 

@@ -68,7 +68,6 @@ MIN_CORE_FOR_WORD = next(n for n in range(2, 100) if 100 * n / (n + 1) >= THRESH
 NO_AREA = "-"
 ANYWHERE = "*"
 WITHIN = "*"
-SEPARATOR = "|"
 LEFT_OUT = "_"
 WORD_LEFT_OUT = "="
 SOUNDS = "~"

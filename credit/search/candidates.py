@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 SIMILAR_LIMIT = 30
-"""Similar-name candidates per row at most (best first: the most keys shared)."""
+"""Similar-name candidates per row at most (best first: the most cores shared)."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ def rank_by_shared_keys(
     keys: Sequence[str], found: Iterable[tuple[Sequence[str], dict[str, Any]]], limit: int
 ) -> list[tuple[float, dict[str, Any]]]:
     """The `limit` records sharing the most of `keys` (ties by record id), scored by how
-    many they share; `found` pairs each record's own keys with its body."""
+    many they share; `found` pairs each record's own keys with its body. Screening ranks
+    by the similar-name cores (`credit.screening.keys`)."""
     asked = set(keys)
     scored = [(float(len(asked.intersection(own))), body) for own, body in found]
     scored.sort(key=lambda pair: (-pair[0], str(pair[1]["record_id"])))

@@ -198,7 +198,7 @@ def exact_candidates(
 
 def similar_names(groups: Sequence[KeyGroup], day: date) -> Clause:
     """Published records sharing an area and a core of one of the row's key groups
-    (`credit.screening.keys`).
+    (`credit.screening.keys`; at least one: a name without a core is not looked up).
 
     Filters only: the engine ranks the records it gets by how many cores they share
     (`candidates.rank_by_shared_keys`), not the cluster.

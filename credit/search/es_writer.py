@@ -165,6 +165,7 @@ class ElasticsearchWriter:
         cases: Iterable[Document],
         removed_cases: Iterable[str],
     ) -> None:
+        """Bulk-written, neither refreshed nor labelled: the next `apply` does both."""
         actions = chain(
             _actions(self.records_index, records, removed_records, layout.record_source),
             _actions(self.cases_index, cases, removed_cases, layout.case_source),

@@ -568,6 +568,7 @@ class TantivyWriter:
         cases: Iterable[Document],
         removed_cases: Iterable[str],
     ) -> None:
+        """Replace and remove, uncommitted: the next `apply` commits them."""
         _replace(self._record_writer, records, removed_records)
         _replace(self._case_writer, map(case_entry, cases), removed_cases)
 

@@ -269,11 +269,12 @@ def exact_candidates(
 def similar_names(
     schema: tantivy.Schema, group_lists: Sequence[Sequence[KeyGroup]], day: date
 ) -> list[Query]:
-    """Per row's key groups (`credit.screening.keys`), the records published on `day`
-    sharing an area and a core of one group, those sharing more cores first (the areas
-    add nothing to the score). The rule is built once for the batch, as the window's
-    terms: a few hits each, where the range conditions cost more (4,127 searches: 0.45
-    against 0.57 s on one thread, 1,000,000 records)."""
+    """Per row's key groups (`credit.screening.keys`, at least one: a name without a core
+    asks none and is not looked up), the records published on `day` sharing an area and a
+    core of one group, those sharing more cores first (the areas add nothing to the
+    score). The rule is built once for the batch, as the window's terms: a few hits each,
+    where the range conditions cost more (4,127 searches: 0.45 against 0.57 s on one
+    thread, 1,000,000 records)."""
     rule = published_on(schema, day, as_terms=True)
     built: list[Query] = []
     for groups in group_lists:
