@@ -242,8 +242,8 @@ async def test_a_records_authority_links_to_its_decisions(client: httpx.AsyncCli
 
 
 def form_fields(page: str) -> dict[str, str]:
-    """The filter form's fields and their values (a select: its chosen option's)."""
-    form = page.split('<details class="filter-form"', 1)[1].split("</details>", 1)[0]
+    """The search form's fields and their values (a select: its chosen option's)."""
+    form = page.split('<form class="search-form"', 1)[1].split("</form>", 1)[0]
     fields = dict(re.findall(r'<input[^>]* name="([^"]+)"[^>]* value="([^"]*)"', form))
     for name, options in re.findall(r'<select [^>]*name="([^"]+)">(.*?)</select>', form, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected>', options)
@@ -251,13 +251,17 @@ def form_fields(page: str) -> dict[str, str]:
     return fields
 
 
-async def test_the_filters_beyond_the_facets_have_a_form(client: httpx.AsyncClient) -> None:
+async def test_the_filters_beyond_the_facets_are_in_the_search_form(
+    client: httpx.AsyncClient,
+) -> None:
     """A visitor can choose severity, subject type, authority and decision dates without
-    editing a link; the query, the facet filters and the sort are kept, and an empty
-    field filters nothing."""
+    editing a link. They are part of the search form, with the facet filters and the sort:
+    a query edited in the box goes with them, a new query keeps every filter in use, and
+    an empty field filters nothing."""
     plain = (await client.get("/search")).text
     assert '<details class="filter-form">' in plain  # closed until one of them is in use
     assert form_fields(plain) == {
+        "q": "",
         "severity": "",
         "subject_type": "",
         "authority": "",
@@ -266,6 +270,8 @@ async def test_the_filters_beyond_the_facets_have_a_form(client: httpx.AsyncClie
     }
     for label in ("严重程度", "主体类型", "决定机关", "决定日期起", "决定日期止", "不限", "严重"):
         assert label in plain
+    home = (await client.get("/")).text
+    assert "filter-form" not in home  # the home page's box is a plain search
 
     asked = {"q": "公司", "kind": "dishonest_act", "sort": "newest", "severity": "serious"}
     page = (await client.get("/search", params=asked)).text
@@ -285,10 +291,8 @@ async def test_the_filters_beyond_the_facets_have_a_form(client: httpx.AsyncClie
     sent = {**form_fields(page), "severity": "", "decided_from": "2025-04-01"}
     narrowed = (await client.get("/search", params=sent)).text
     assert "无法识别的筛选条件" not in narrowed
-    expected = (
-        await client.get(
-            "/search", params={**asked, "severity": None, "decided_from": "2025-04-01"}
-        )
-    ).text
-    assert record_ids(narrowed) == record_ids(expected)
+    expected = await client.get(
+        "/search", params={**asked, "severity": "", "decided_from": "2025-04-01"}
+    )
+    assert record_ids(narrowed) == record_ids(expected.text)
     assert "决定日期起：2025-04-01" in narrowed
