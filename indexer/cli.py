@@ -277,7 +277,7 @@ def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> 
                 failing = True
                 with suppress(Exception):  # what the store committed reaches the engine, if it can
                     follower.finish()
-                raise Failed(_index_failure(failed, store, writer.synced_version, before)) from None
+                raise Failed(_index_failure(failed, store, writer, before)) from None
             except BaseException:
                 follower.finish()
                 raise
@@ -435,11 +435,11 @@ def _repair_engine(store: Store, settings: Settings, builder: DocumentBuilder) -
 
 
 def _index_failure(
-    failed: WriteFailed, store: Store, engine_version: Callable[[], int], before: _Versions
+    failed: WriteFailed, store: Store, writer: EngineWriter, before: _Versions
 ) -> str:
     """What a failed write left: the store at a batch boundary, the engine with it or behind."""
     try:
-        now = _Versions(store.data_version, engine_version())
+        now = _Versions(store.data_version, writer.synced_version())
     except Exception:  # the disk may refuse even reading; the promise below still holds
         now = None
     behind = (

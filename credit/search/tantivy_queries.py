@@ -254,11 +254,7 @@ def exact_candidates(
         either += [_either(schema, field, names) for field in ("name_exact", "former_exact")]
     if not either:
         return Query.empty_query()
-    first, *others = either
-    clauses = [
-        (Occur.Must, published_on(schema, day)),
-        (Occur.Must, first.or_should_match(*others) if others else first),
-    ]
+    clauses = [(Occur.Must, published_on(schema, day)), (Occur.Must, _union(either))]
     if kinds is not None:
         clauses.append((Occur.Must, _any_of(schema, "kind", kinds)))
     if besides:
@@ -278,21 +274,26 @@ def similar_names(
     rule = published_on(schema, day, as_terms=True)
     built: list[Query] = []
     for groups in group_lists:
-        first, *others = (
+        shared = [
             Query.const_score_query(_either(schema, AREA_FIELD, group.areas), 0.0).and_must_match(
                 _either(schema, CORE_FIELD, group.cores)
             )
             for group in groups
-        )
-        built.append(rule.and_must_match(first.or_should_match(*others) if others else first))
+        ]
+        built.append(rule.and_must_match(_union(shared)))
     return built
 
 
 def _either(schema: tantivy.Schema, field: str, values: Sequence[str]) -> Query:
     """Records holding one of `values` in `field`, scored by how many (and how rare)."""
+    return _union([Query.term_query(schema, field, value) for value in values])
+
+
+def _union(queries: Sequence[Query]) -> Query:
+    """Records any of `queries` (at least one) finds, their scores added."""
     # `or_should_match` builds the same boolean query as `boolean_query` with Should
-    # clauses, without a tuple per value (0.15 against 0.18 s for 6,000 rows)
-    first, *others = (Query.term_query(schema, field, value) for value in values)
+    # clauses, without a tuple per query (0.15 against 0.18 s for 6,000 rows)
+    first, *others = queries
     return first.or_should_match(*others) if others else first
 
 
