@@ -269,7 +269,7 @@ def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> 
                         follower.catch_up()
                 after_batch = None if args.defer_engine else _in_step(follower, data_dir)
                 for feed in args.feeds:
-                    result = _index_one(store, feed, after_batch, builder.check, data_dir)
+                    result = _index_one(store, feed, after_batch, builder.check_later, data_dir)
                     status = _worse(status, result)
                 with _step(ENGINE_STEP, data_dir):
                     follower.finish()
@@ -317,7 +317,7 @@ def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> i
             after_batch = _in_step(follower, settings.data_dir)
             for feed in args.feeds:
                 statuses.append(
-                    _index_one(store, feed, after_batch, builder.check, settings.data_dir)
+                    _index_one(store, feed, after_batch, builder.check_later, settings.data_dir)
                 )
             with _step(ENGINE_STEP, settings.data_dir):
                 follower.finish()

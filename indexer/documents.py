@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from functools import partial
-from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.pool import Pool
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -25,7 +25,10 @@ from credit import collector
 from credit.personal import body_may_hold_personal_numbers, mask_stored_body
 from credit.search.documents import case_document, record_document
 from credit.search.engine import RecordForm
-from indexer.checking import Checked, check_lines
+from indexer.checking import Checked, check_line
+from indexer.later import Later
+
+T = TypeVar("T")
 
 POOL_THRESHOLD = 2_000
 CHUNK = 200
@@ -47,20 +50,6 @@ def _record_from_json(form: RecordForm, masked: bool, body: str) -> Any:
 
 def _case_from_json(masked: bool, body: str) -> dict[str, Any]:
     return case_document(_stored(masked, body))
-
-
-class PendingDocuments:
-    """Documents being built by the pool (or already built in-process)."""
-
-    def __init__(self, ready: list[Any] | None, later: AsyncResult[Any] | None) -> None:
-        self._ready = ready
-        self._later = later
-
-    def get(self) -> list[Any]:
-        if self._ready is None:
-            assert self._later is not None
-            self._ready = list(self._later.get())
-        return self._ready
 
 
 class DocumentBuilder:
@@ -91,33 +80,26 @@ class DocumentBuilder:
 
     def records(self, bodies: Sequence[str], form: RecordForm) -> list[Any]:
         """Record documents of these stored bodies, in a writer's `record_form`."""
-        return self._map(partial(_record_from_json, form, self.bodies_masked), bodies)
+        return self.records_later(bodies, form).get()
 
-    def records_later(self, bodies: Sequence[str], form: RecordForm) -> PendingDocuments:
+    def records_later(self, bodies: Sequence[str], form: RecordForm) -> Later[Any]:
         """Start building record documents in the pool; small batches are built now."""
-        build = partial(_record_from_json, form, self.bodies_masked)
-        pool = self._pool_for(bodies)
-        if pool is None:
-            return PendingDocuments([build(body) for body in bodies], None)
-        return PendingDocuments(None, pool.map_async(build, bodies, chunksize=CHUNK))
-
-    def check(self, lines: list[Any]) -> list[Checked]:
-        """Validate decoded feed lines into store rows (`indexer.checking`), in the pool."""
-        pool = self._pool_for(lines)
-        if pool is None:
-            return check_lines(lines)
-        chunks = [lines[start : start + CHUNK] for start in range(0, len(lines), CHUNK)]
-        return [result for part in pool.map(check_lines, chunks) for result in part]
+        return self._later(partial(_record_from_json, form, self.bodies_masked), bodies)
 
     def cases(self, bodies: Sequence[str]) -> list[dict[str, Any]]:
-        return self._map(partial(_case_from_json, self.bodies_masked), bodies)
+        """Case documents of these stored bodies."""
+        return self._later(partial(_case_from_json, self.bodies_masked), bodies).get()
 
-    def _map(self, build: Any, bodies: Sequence[str]) -> list[Any]:
-        pool = self._pool_for(bodies)
+    def check_later(self, lines: list[Any]) -> Later[Checked]:
+        """Start validating decoded feed lines into store rows (`indexer.checking`) in the
+        pool; small batches are checked now."""
+        return self._later(check_line, lines)
+
+    def _later(self, work: Callable[[Any], T], items: Sequence[Any]) -> Later[T]:
+        pool = self._pool_for(items)
         if pool is None:
-            return [build(body) for body in bodies]
-        result: list[Any] = pool.map(build, bodies, chunksize=CHUNK)
-        return result
+            return Later(ready=[work(item) for item in items])
+        return Later(pending=pool.map_async(work, items, chunksize=CHUNK))
 
     def _pool_for(self, bodies: Sequence[str]) -> Pool | None:
         """The worker pool, started on first need; None when in-process is better."""

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from credit.search.engine import EngineWriter
-from indexer.documents import DocumentBuilder, PendingDocuments
+from indexer.documents import DocumentBuilder
+from indexer.later import Later
 from indexer.store import Store
 from indexer.sync import sync
 
 
 @dataclass
 class _Pending:
-    records: PendingDocuments
+    records: Later[Any]
     removed_records: list[str]
     cases: list[dict[str, Any]]
     removed_cases: list[str]

@@ -4,6 +4,10 @@ A batch is validated in memory, compared with the stored versions, and written
 in one transaction together with its rejects and the run's progress. A run that
 is killed leaves the store at the last batch boundary; running the same file
 again resumes after it, so the end state equals that of an uninterrupted run.
+
+One batch is read ahead: its lines are being validated (in the worker pool, when
+there is one) while the batch before it is decided and written, so the workers
+never wait for the store.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from pydantic_core import PydanticCustomError
 from credit.fields import parse_timestamp, timestamp_micros
 from credit.personal import redact_digits
 from credit.validation import Problem
-from indexer.checking import Checked, Key, Valid, check_lines
+from indexer.checking import Checked, Key, Valid, check_line
 from indexer.feeds import FeedLine, digest, read_feed
+from indexer.later import Later
 from indexer.store import Counts, Reject, Row, Store, Version
 
 BATCH_LINES = 20_000
@@ -60,7 +65,25 @@ class _Outcome:
     counts: Counts = field(default_factory=Counts)
 
 
-Checker = Callable[[list[Any]], list[Checked]]
+@dataclass
+class _Checking:
+    """A batch whose lines are being validated, with what was known when it started: the
+    versions its lines claim, and which of them the store held already (still held: a
+    stored version only grows)."""
+
+    batch: _Batch
+    claims: list[tuple[Key, int] | None]
+    stale: list[bool]
+    checked: Later[Checked]
+
+
+Checker = Callable[[list[Any]], Later[Checked]]
+"""Starts validating decoded lines (`indexer.checking`); the results come in order."""
+
+
+def check_now(lines: list[Any]) -> Later[Checked]:
+    """Validate in this process (the indexer passes a checker that uses its worker pool)."""
+    return Later(ready=[check_line(data) for data in lines])
 
 
 def rejects_path(feed: Path) -> Path:
@@ -73,23 +96,30 @@ def ingest_feed(
     feed: Path,
     on_line: ProgressCallback | None = None,
     after_batch: Callable[[], object] | None = None,
-    check: Checker = check_lines,
+    check: Checker = check_now,
 ) -> IngestResult:
     """Validate and apply every line of `feed`; write its reject report.
 
     `after_batch` runs after each committed batch (the indexer syncs the engine there);
-    `check` validates a batch's lines (the indexer passes one that uses its worker pool).
+    `check` starts validating a batch's lines (the indexer's uses its worker pool).
     """
     feed_digest = digest(feed)
     run = store.resumable_run(feed_digest) or store.start_run(str(feed.resolve()), feed_digest)
     batch = _Batch(last_line_no=run.lines_done)
+    ahead: _Checking | None = None  # read, being validated, not yet written
     for line in read_feed(feed, skip=run.lines_done):
         _read_into(batch, line)
         if on_line:
             on_line(line.line_no)
         if len(batch.lines) >= BATCH_LINES:
-            batch = _commit(store, run.run_id, batch, check, after_batch)
-    _commit(store, run.run_id, batch, check, after_batch)
+            started = _start(store, batch, check)
+            if ahead is not None:
+                _commit(store, run.run_id, ahead, after_batch)
+            ahead, batch = started, _Batch(last_line_no=batch.last_line_no)
+    if ahead is not None:
+        _commit(store, run.run_id, ahead, after_batch)
+    if batch.lines:
+        _commit(store, run.run_id, _start(store, batch, check), after_batch)
     store.finish_run(run.run_id)
     finished = next(r for r in store.runs() if r.run_id == run.run_id)
     rejects = store.run_rejects(run.run_id)
@@ -137,24 +167,31 @@ def _stored_versions(store: Store, claims: list[tuple[Key, int] | None]) -> dict
     return found
 
 
-def _decide(store: Store, lines: list[FeedLine], check: Checker) -> _Outcome:
-    """Apply the version rule line by line: a line not newer than what is held is unchanged.
-
-    A line that plainly claims an id and a version no newer than the stored one is
-    counted unchanged without validating the rest of it (re-runs stay fast). The
-    other lines are validated together by `check` (a worker pool, when there is one).
-    """
-    outcome = _Outcome()
-    counts = outcome.counts
-    claims = [_claim(line.data) if line.error is None else None for line in lines]
+def _start(store: Store, batch: _Batch, check: Checker) -> _Checking:
+    """Start validating the batch's lines. A line that plainly claims an id and a version
+    no newer than the stored one is not validated (re-runs stay fast): it is unchanged."""
+    claims = [_claim(line.data) if line.error is None else None for line in batch.lines]
     held = _stored_versions(store, claims)
     stale = [_not_newer(claim, held) for claim in claims]
     to_check = [
         line.data
-        for line, skip in zip(lines, stale, strict=True)
+        for line, skip in zip(batch.lines, stale, strict=True)
         if not line.blank and line.error is None and not skip
     ]
-    checked = iter(check(to_check))
+    return _Checking(batch, claims, stale, check(to_check))
+
+
+def _decide(store: Store, checking: _Checking) -> _Outcome:
+    """Apply the version rule line by line: a line not newer than what is held is unchanged.
+
+    The versions held are read again: the batch before may have been written since this
+    one started.
+    """
+    outcome = _Outcome()
+    counts = outcome.counts
+    lines, claims, stale = checking.batch.lines, checking.claims, checking.stale
+    held = _stored_versions(store, claims)
+    checked = iter(checking.checked.get())
     survivors: dict[Key, Row] = {}
     for line, claim, skip in zip(lines, claims, stale, strict=True):
         if line.blank:
@@ -168,7 +205,7 @@ def _decide(store: Store, lines: list[FeedLine], check: Checker) -> _Outcome:
             counts.unchanged += 1
             continue
         result = next(checked)
-        if _not_newer(claim, held):  # an earlier line of this batch holds a newer version
+        if _not_newer(claim, held):  # an earlier line, or the batch before, holds a newer one
             counts.unchanged += 1
             continue
         if not isinstance(result, Valid):
@@ -208,25 +245,19 @@ def _reject(line: FeedLine, problems: list[Problem]) -> Reject:
 
 
 def _commit(
-    store: Store,
-    run_id: int,
-    batch: _Batch,
-    check: Checker,
-    after_batch: Callable[[], object] | None,
-) -> _Batch:
-    if batch.lines:
-        outcome = _decide(store, batch.lines, check)
-        store.commit_batch(
-            run_id,
-            batch.last_line_no,
-            outcome.records,
-            outcome.cases,
-            outcome.rejects,
-            outcome.counts,
-        )
-        if after_batch is not None:
-            after_batch()
-    return _Batch(last_line_no=batch.last_line_no)
+    store: Store, run_id: int, checking: _Checking, after_batch: Callable[[], object] | None
+) -> None:
+    outcome = _decide(store, checking)
+    store.commit_batch(
+        run_id,
+        checking.batch.last_line_no,
+        outcome.records,
+        outcome.cases,
+        outcome.rejects,
+        outcome.counts,
+    )
+    if after_batch is not None:
+        after_batch()
 
 
 def write_rejects(feed: Path, rejects: list[Reject]) -> Path | None:

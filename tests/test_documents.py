@@ -34,7 +34,7 @@ def test_the_pace_comes_back_when_the_build_fails(usual: tuple[int, int, int]) -
 
 def test_a_builder_never_opened_leaves_the_pace_alone(usual: tuple[int, int, int]) -> None:
     builder = DocumentBuilder(processes=1)
-    assert builder.check([{"op": "withdraw"}])  # a problem list: built in-process
+    assert builder.check_later([{"op": "withdraw"}]).get()  # a problem list: built in-process
     builder.close()
     assert gc.get_threshold() == usual
 

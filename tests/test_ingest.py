@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
+import pytest
 
-from indexer.ingest import ingest_feed, rejects_path
+from indexer import ingest
+from indexer.checking import Checked
+from indexer.ingest import check_now, ingest_feed, rejects_path
+from indexer.later import Later
 from indexer.store import Store
 from tests.test_models import BROKEN, CASE, INDIVIDUAL, RECORD
 
@@ -60,6 +65,40 @@ def test_a_line_not_newer_than_the_stored_version_is_unchanged_unchecked(
     store = store_in(tmp_path)
     counts = ingest_feed(store, feed).counts
     assert (counts.applied, counts.unchanged, counts.rejected) == (1, 2, 1)
+    store.close()
+
+
+def test_a_batch_is_checked_while_the_one_before_is_written_and_decided_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "BATCH_LINES", 2)
+    newer = {**RECORD, "updated_at": "2026-01-01T00:00:00Z", "reason": "更新"}
+    newest_broken = {**RECORD, "updated_at": "2026-06-01T00:00:00Z", "kind": "bogus"}
+    other = {**RECORD, "record_id": "T-OTHER"}
+    rows = [RECORD, other, newer, RECORD, newer, newest_broken, other]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"\n".join(orjson.dumps(row) for row in rows))
+    store = store_in(tmp_path)
+    events: list[str] = []
+
+    def check(lines: list[Any]) -> Later[Checked]:
+        events.append(f"check {len(lines)}")
+        return check_now(lines)
+
+    result = ingest_feed(
+        store, feed, check=check, after_batch=lambda: events.append(f"wrote {store.data_version}")
+    )
+    # batch 2 is checked before batch 1 is written. Batch 3 started before batch 2 wrote
+    # `newer`, so its copy of `newer` was checked, then found unchanged; batch 4's `other`
+    # was stored before it started: not checked at all.
+    assert events == [
+        "check 2", "check 2", "wrote 1", "check 2", "wrote 2", "wrote 2", "check 0", "wrote 2"
+    ]  # fmt: skip
+    counts = result.counts
+    assert (counts.applied, counts.unchanged, counts.rejected) == (3, 3, 1)
+    body = store.record_body(RECORD["record_id"])
+    assert body is not None and body["reason"] == "更新"
+    assert store.runs()[-1].lines_done == len(rows)
     store.close()
 
 
