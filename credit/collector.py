@@ -7,10 +7,11 @@ collector walked them again and again: a third of the matching time for 10,000 r
 collection every 50,000 allocations still walked them three times, at about 0.7 µs an
 object (0.09–0.14 s of 1.2–1.35); every million, a batch of 10,000 rows is never
 interrupted, and a longer one (the CLI streams without a limit) still collects its
-cycles. Left relaxed for good, though, each young collection walks many objects at once
-and lengthens the slowest searches (the rare-name p99). So it is relaxed only while a
-batch is under way — for the whole process, as thresholds are; memory is still freed by
-reference counting, only reference cycles wait longer.
+cycles, in a pause of up to about 0.7 s when a million objects are alive. Left relaxed
+for good, though, each young collection walks many objects at once and lengthens the
+slowest searches (the rare-name p99). So it is relaxed only while a batch is under way —
+for the whole process, as thresholds are; memory is still freed by reference counting,
+only reference cycles wait longer.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +47,3 @@ def check_line(data: Any) -> Checked:
     key = key_of(item)
     row = record_row(item) if key[0] == "records" else case_row(item)  # type: ignore[arg-type]
     return Valid(key, timestamp_micros(item.updated_at), isinstance(item, Withdrawal), row)
-
-
-def check_lines(lines: Sequence[Any]) -> list[Checked]:
-    """`check_line` over a chunk of decoded lines."""
-    return [check_line(data) for data in lines]

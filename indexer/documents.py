@@ -101,9 +101,9 @@ class DocumentBuilder:
             return Later(ready=[work(item) for item in items])
         return Later(pending=pool.map_async(work, items, chunksize=CHUNK))
 
-    def _pool_for(self, bodies: Sequence[str]) -> Pool | None:
+    def _pool_for(self, items: Sequence[Any]) -> Pool | None:
         """The worker pool, started on first need; None when in-process is better."""
-        if self.processes < 2 or len(bodies) < POOL_THRESHOLD:
+        if self.processes < 2 or len(items) < POOL_THRESHOLD:
             return None
         if self._pool is None:
             context = multiprocessing.get_context("fork")

@@ -25,7 +25,7 @@ from credit.fields import parse_timestamp, timestamp_micros
 from credit.personal import redact_digits
 from credit.validation import Problem
 from indexer.checking import Checked, Key, Valid, check_line
-from indexer.feeds import FeedLine, digest, read_feed
+from indexer.feeds import FeedLine, UnreadableFeed, digest, read_feed
 from indexer.later import Later
 from indexer.store import Counts, Reject, Row, Store, Version
 
@@ -107,19 +107,24 @@ def ingest_feed(
     run = store.resumable_run(feed_digest) or store.start_run(str(feed.resolve()), feed_digest)
     batch = _Batch(last_line_no=run.lines_done)
     ahead: _Checking | None = None  # read, being validated, not yet written
-    for line in read_feed(feed, skip=run.lines_done):
-        _read_into(batch, line)
-        if on_line:
-            on_line(line.line_no)
-        if len(batch.lines) >= BATCH_LINES:
-            started = _start(store, batch, check)
-            if ahead is not None:
-                _commit(store, run.run_id, ahead, after_batch)
-            ahead, batch = started, _Batch(last_line_no=batch.last_line_no)
+    try:
+        for line in read_feed(feed, skip=run.lines_done):
+            _read_into(batch, line)
+            if on_line:
+                on_line(line.line_no)
+            if len(batch.lines) >= BATCH_LINES:
+                started = _start_checking(store, batch, check)
+                if ahead is not None:
+                    _commit(store, run.run_id, ahead, after_batch)
+                ahead, batch = started, _Batch(last_line_no=batch.last_line_no)
+    except UnreadableFeed:
+        if ahead is not None:  # a whole batch, read before the file broke off: written
+            _commit(store, run.run_id, ahead, after_batch)
+        raise
     if ahead is not None:
         _commit(store, run.run_id, ahead, after_batch)
     if batch.lines:
-        _commit(store, run.run_id, _start(store, batch, check), after_batch)
+        _commit(store, run.run_id, _start_checking(store, batch, check), after_batch)
     store.finish_run(run.run_id)
     finished = next(r for r in store.runs() if r.run_id == run.run_id)
     rejects = store.run_rejects(run.run_id)
@@ -167,7 +172,7 @@ def _stored_versions(store: Store, claims: list[tuple[Key, int] | None]) -> dict
     return found
 
 
-def _start(store: Store, batch: _Batch, check: Checker) -> _Checking:
+def _start_checking(store: Store, batch: _Batch, check: Checker) -> _Checking:
     """Start validating the batch's lines. A line that plainly claims an id and a version
     no newer than the stored one is not validated (re-runs stay fast): it is unchanged."""
     claims = [_claim(line.data) if line.error is None else None for line in batch.lines]
@@ -184,13 +189,13 @@ def _start(store: Store, batch: _Batch, check: Checker) -> _Checking:
 def _decide(store: Store, checking: _Checking) -> _Outcome:
     """Apply the version rule line by line: a line not newer than what is held is unchanged.
 
-    The versions held are read again: the batch before may have been written since this
-    one started.
+    The versions held are read again for the lines not stale when this batch started: the
+    batch before may have been written since.
     """
     outcome = _Outcome()
     counts = outcome.counts
     lines, claims, stale = checking.batch.lines, checking.claims, checking.stale
-    held = _stored_versions(store, claims)
+    held = _stored_versions(store, [c for c, skip in zip(claims, stale, strict=True) if not skip])
     checked = iter(checking.checked.get())
     survivors: dict[Key, Row] = {}
     for line, claim, skip in zip(lines, claims, stale, strict=True):

@@ -15,7 +15,7 @@ class Later(Generic[T]):
         self, ready: list[T] | None = None, pending: AsyncResult[list[T]] | None = None
     ) -> None:
         if (ready is None) == (pending is None):
-            raise ValueError("a Later holds results or a pending computation, not both")
+            raise ValueError("a Later holds exactly one of `ready` results or a `pending` one")
         self._ready = ready
         self._pending = pending
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 
 from indexer import ingest
 from indexer.checking import Checked
+from indexer.feeds import UnreadableFeed
 from indexer.ingest import check_now, ingest_feed, rejects_path
 from indexer.later import Later
 from indexer.store import Store
@@ -99,6 +102,33 @@ def test_a_batch_is_checked_while_the_one_before_is_written_and_decided_after_it
     body = store.record_body(RECORD["record_id"])
     assert body is not None and body["reason"] == "更新"
     assert store.runs()[-1].lines_done == len(rows)
+    store.close()
+
+
+def test_a_file_that_breaks_off_keeps_every_whole_batch_read_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "BATCH_LINES", 20)
+    lines = [
+        orjson.dumps({**RECORD, "record_id": f"T-{n}", "reason": os.urandom(40).hex()})
+        for n in range(400)
+    ]
+    whole = gzip.compress(b"\n".join(lines) + b"\n")
+    feed = tmp_path / "feed.jsonl.gz"
+    feed.write_bytes(whole[: len(whole) // 2])  # a download cut short
+    with gzip.open(feed, "rb") as handle:
+        readable = []
+        with pytest.raises(EOFError):
+            while line := handle.readline():
+                readable.append(line)
+    whole_lines = sum(1 for line in readable if line.endswith(b"\n"))
+    assert whole_lines > 100
+    store = store_in(tmp_path)
+    with pytest.raises(UnreadableFeed):
+        ingest_feed(store, feed)
+    # the batches read before the break are written, as they were before reading ahead
+    assert store.runs()[-1].lines_done == whole_lines // 20 * 20
+    assert store.data_version == whole_lines // 20
     store.close()
 
 
