@@ -21,7 +21,9 @@ from credit.search.query import FacetValue
 
 PAGE_SIZE = 20
 MAX_PAGE_NUMBER = 500
-MAX_QUERY_INPUT = 1_000  # longer input is cut before the search layer refuses it (> 100)
+MAX_QUERY_INPUT = 20_000
+"""Longer input is cut before the search layer refuses it (over 100 characters): far above
+anything typed or pasted into a search box, so the refusal counts what was sent."""
 
 
 def query_text(params: QueryParams) -> str:

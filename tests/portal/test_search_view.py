@@ -123,7 +123,10 @@ async def test_invalid_check_character_is_explained(client: httpx.AsyncClient) -
 async def test_too_long_query_is_refused_with_a_message(client: httpx.AsyncClient) -> None:
     response = await client.get("/search", params={"q": "专" * 101})
     assert response.status_code == 400
-    assert "最多 100 个字符" in response.text
+    assert "最多 100 个字符，当前 101 个" in response.text
+    pasted = await client.get("/search", params={"q": "专" * 5_000})  # a whole page pasted
+    assert pasted.status_code == 400
+    assert "当前 5000 个" in pasted.text
 
 
 async def test_empty_state_helps(client: httpx.AsyncClient) -> None:
