@@ -339,10 +339,13 @@ def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> i
         except SearchError as error:
             message = _first_load_failure(f"搜索引擎出错：{error.message}。", ENGINE_STEP, store)
             raise Failed(f"{message}请排除故障后重新运行同一命令{_FIRST_LOAD_AGAIN}") from None
+        except Failed as failed:  # the store refused a batch, not for lack of space
+            raise Failed(f"{failed}首次导入没有完成，{_DROPPED}{_FIRST_LOAD_AGAIN}") from None
     print(f"搜索索引已建成：{written} 条记录，数据版本 {store.data_version}。", file=sys.stderr)
     return functools.reduce(_worse, statuses, EXIT_OK)
 
 
+_DROPPED = "新建的搜索索引已删除，网站在重新运行完成前无法检索这些数据"
 _FIRST_LOAD_AGAIN = (
     "：会先从存储建立搜索索引，再从中断处继续，结果与一次不中断的运行相同"
     " (the first load stopped; the store keeps its committed batches, the new engine was"
@@ -371,14 +374,15 @@ def _first_load_failure(headline: str, step: str, store: Store) -> str:
         version: int | None = store.data_version
     except Exception:  # the disk may refuse even reading; the promise below still holds
         version = None
-    dropped = "新建的搜索索引已删除，网站在重新运行完成前无法检索这些数据"
+    stored = f"（数据版本 {version}）" if version else ""
     if version == 0:
         state = "本次运行没有改变任何数据：存储仍为空，新建的搜索索引已删除。"
     elif step.startswith("写入拒绝报告"):
-        state = f"各行已全部处理并写入存储，只有拒绝报告没有写出；{dropped}。"
+        state = f"各行已全部处理并写入存储，只有拒绝报告没有写出；{_DROPPED}。"
+    elif step in (ENGINE_STEP, REBUILD_STEP):  # after a batch was stored, or all of them
+        state = f"已读入的批次均已完整写入存储{stored}；{_DROPPED}。"
     else:
-        stored = f"（数据版本 {version}）" if version else ""
-        state = f"出错前的批次已完整写入存储{stored}，出错的批次没有写入任何内容；{dropped}。"
+        state = f"出错前的批次已完整写入存储{stored}，出错的批次没有写入任何内容；{_DROPPED}。"
     return f"{headline}首次导入没有完成：{state}"
 
 

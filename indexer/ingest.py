@@ -67,12 +67,14 @@ class _Outcome:
 
 @dataclass
 class _Checking:
-    """A batch whose lines are being validated, with what was known when it started: the
-    versions its lines claim, and which of them the store held already (still held: a
-    stored version only grows)."""
+    """A batch whose lines are being validated: the versions its lines claim, the stored
+    versions of those keys (`held`, read when it started; the batch written meanwhile is
+    merged in after it), and which lines the store held already (still held: a stored
+    version only grows)."""
 
     batch: _Batch
     claims: list[tuple[Key, int] | None]
+    held: dict[Key, Version]
     stale: list[bool]
     checked: Later[Checked]
 
@@ -116,6 +118,7 @@ def ingest_feed(
                 started = _start_checking(store, batch, check)
                 if ahead is not None:
                     _commit(store, run.run_id, ahead, after_batch)
+                    started.held.update(ahead.held)  # what it wrote: read once, not again
                 ahead, batch = started, _Batch(last_line_no=batch.last_line_no)
     except UnreadableFeed:
         if ahead is not None:  # a whole batch, read before the file broke off: written
@@ -183,19 +186,22 @@ def _start_checking(store: Store, batch: _Batch, check: Checker) -> _Checking:
         for line, skip in zip(batch.lines, stale, strict=True)
         if not line.blank and line.error is None and not skip
     ]
-    return _Checking(batch, claims, stale, check(to_check))
+    return _Checking(batch, claims, held, stale, check(to_check))
 
 
-def _decide(store: Store, checking: _Checking) -> _Outcome:
+def _decide(checking: _Checking) -> _Outcome:
     """Apply the version rule line by line: a line not newer than what is held is unchanged.
 
-    The versions held are read again for the lines not stale when this batch started: the
-    batch before may have been written since.
+    `held` is kept current as lines are applied: the next batch takes it up.
     """
     outcome = _Outcome()
     counts = outcome.counts
-    lines, claims, stale = checking.batch.lines, checking.claims, checking.stale
-    held = _stored_versions(store, [c for c, skip in zip(claims, stale, strict=True) if not skip])
+    lines, claims, stale, held = (
+        checking.batch.lines,
+        checking.claims,
+        checking.stale,
+        checking.held,
+    )
     checked = iter(checking.checked.get())
     survivors: dict[Key, Row] = {}
     for line, claim, skip in zip(lines, claims, stale, strict=True):
@@ -252,7 +258,7 @@ def _reject(line: FeedLine, problems: list[Problem]) -> Reject:
 def _commit(
     store: Store, run_id: int, checking: _Checking, after_batch: Callable[[], object] | None
 ) -> None:
-    outcome = _decide(store, checking)
+    outcome = _decide(checking)
     store.commit_batch(
         run_id,
         checking.batch.last_line_no,

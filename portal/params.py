@@ -21,9 +21,7 @@ from credit.search.query import FacetValue
 
 PAGE_SIZE = 20
 MAX_PAGE_NUMBER = 500
-MAX_QUERY_INPUT = 20_000
-"""Longer input is cut before the search layer refuses it (over 100 characters): far above
-anything typed or pasted into a search box, so the refusal counts what was sent."""
+MAX_QUERY_INPUT = 1_000  # longer input is cut before the search layer refuses it (> 100)
 
 
 def query_text(params: QueryParams) -> str:
@@ -176,6 +174,8 @@ def day_or_none(text: str) -> str | None:
 
 
 def short_text_or_none(text: str, limit: int = 200) -> str | None:
-    """A free-text filter value (publisher, tag), trimmed; None when empty or too long."""
+    """A free-text filter value (authority, publisher, tag), trimmed, with any personal ID
+    or mobile number masked (the page echoes it in its form, chips and links); None when
+    empty or too long."""
     text = text.strip()
-    return text if text and len(text) <= limit else None
+    return mask_personal_data(text) if text and len(text) <= limit else None
