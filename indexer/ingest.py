@@ -78,6 +78,13 @@ class _Checking:
     stale: list[bool]
     checked: Later[Checked]
 
+    def take_up(self, written: dict[Key, Version]) -> None:
+        """The versions held after the batch before was written (its `held`, kept current
+        as it was decided), for this batch's keys only: as a fresh read would find them."""
+        for key in {claim[0] for claim in self.claims if claim}:
+            if key in written:
+                self.held[key] = written[key]
+
 
 Checker = Callable[[list[Any]], Later[Checked]]
 """Starts validating decoded lines (`indexer.checking`); the results come in order."""
@@ -118,7 +125,7 @@ def ingest_feed(
                 started = _start_checking(store, batch, check)
                 if ahead is not None:
                     _commit(store, run.run_id, ahead, after_batch)
-                    started.held.update(ahead.held)  # what it wrote: read once, not again
+                    started.take_up(ahead.held)
                 ahead, batch = started, _Batch(last_line_no=batch.last_line_no)
     except UnreadableFeed:
         if ahead is not None:  # a whole batch, read before the file broke off: written
