@@ -519,6 +519,46 @@ def test_purge_removes_what_is_never_published_again(data_dir: Path) -> None:
     store.close()
 
 
+def _versions(data_dir: Path, *names: str) -> list[tuple[str, str]]:
+    """Writer entries of successive versions of one record, named `names` in turn."""
+    store = Store(data_dir / "versions.sqlite3")
+    entries = []
+    with DocumentBuilder(processes=1) as builder:
+        for hour, name in enumerate(names, start=10):
+            line = record("R-1", name, updated_at=f"2025-06-30T{hour}:00:00+08:00")
+            feed = write_feed(data_dir.parent / f"v{hour}.jsonl", line)
+            assert not ingest_feed(store, feed).rejects
+            body = dict(store.record_changes_since(0))["R-1"]
+            assert body is not None
+            entries += builder.records([body], tantivy_engine.record_entry)
+    store.close()
+    return entries
+
+
+def test_a_writer_replaces_what_it_added_to_an_empty_index_and_what_was_there(
+    data_dir: Path,
+) -> None:
+    """A writer that opened an empty index leaves out the deletes of ids it never added
+    (`AddedIds`); what it added itself, and whatever an index held before, is replaced."""
+    first, second, third = _versions(data_dir, "甲一公司", "乙二公司", "丙三公司")
+    writer = TantivyWriter.for_data_dir(data_dir)
+    writer.stage(records=[first], removed_records=["R-NEVER"], cases=[], removed_cases=[])
+    writer.stage(records=[second], removed_records=[], cases=[], removed_cases=[])
+    writer.apply(records=[], removed_records=[], cases=[], removed_cases=[], version=1)
+    writer.close()
+
+    def names_held() -> list[str]:
+        engine = BlockingEngine(TantivyEngine(data_dir))
+        hits = engine.search_records(SearchQuery(text="公司", facets=False), day=AS_OF).hits
+        return [hit.body["subject_name"] for hit in hits]
+
+    assert names_held() == ["乙二公司"]
+    again = TantivyWriter.for_data_dir(data_dir)  # opens an index that holds R-1
+    again.apply(records=[third], removed_records=[], cases=[], removed_cases=[], version=2)
+    again.close()
+    assert names_held() == ["丙三公司"]
+
+
 CASE_LINE: dict[str, Any] = {
     "kind": "case",
     "case_id": "CASE-1",

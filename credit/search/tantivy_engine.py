@@ -25,6 +25,7 @@ from credit.search import candidates
 from credit.search import tantivy_layout as layout
 from credit.search import tantivy_queries as queries
 from credit.search import tantivy_windows as windows
+from credit.search.added_ids import AddedIds
 from credit.search.candidates import Lookup
 from credit.search.documents import NAME_SEPARATOR, count_facets, day_number
 from credit.search.engine import Body, Document, RecordForm
@@ -521,6 +522,8 @@ class TantivyWriter:
         self.cases = layout.open_index(directory / "cases", layout.case_schema())
         self._record_writer = self.records.writer(heap_size=heap_bytes, num_threads=1)
         self._case_writer = self.cases.writer(heap_size=32 * 1024 * 1024, num_threads=1)
+        self._added_records = AddedIds(empty=_is_empty(self.records))
+        self._added_cases = AddedIds(empty=_is_empty(self.cases))
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> TantivyWriter:
@@ -569,14 +572,15 @@ class TantivyWriter:
         removed_cases: Iterable[str],
     ) -> None:
         """Replace and remove, uncommitted: the next `apply` commits them."""
-        _replace(self._record_writer, records, removed_records)
-        _replace(self._case_writer, map(case_entry, cases), removed_cases)
+        _replace(self._record_writer, self._added_records, records, removed_records)
+        _replace(self._case_writer, self._added_cases, map(case_entry, cases), removed_cases)
 
     def add_new(self, records: Iterable[Entry]) -> None:
         """Added without a commit or a delete: one commit at the end of a rebuild leaves
         one large segment with `REBUILD_HEAP_BYTES` (ten with a commit per batch), and a
         search costs per segment."""
-        for _, line in records:
+        for ident, line in records:
+            self._added_records.add(ident)
             self._record_writer.add_json(line)
 
     def purge(self, *, day: date) -> int:
@@ -620,11 +624,25 @@ Entry = tuple[str, str]
 """A document as `TantivyWriter.apply` takes it: its id, and its JSON for `add_json`."""
 
 
-def _replace(writer: tantivy.IndexWriter, entries: Iterable[Entry], removed: Iterable[str]) -> None:
+def _is_empty(index: tantivy.Index) -> bool:
+    """Whether the index holds no document, as last committed (read again: call it once
+    the writer holds the lock, so no one else commits after)."""
+    index.reload()
+    return bool(index.searcher().num_docs == 0)
+
+
+def _replace(
+    writer: tantivy.IndexWriter, added: AddedIds, entries: Iterable[Entry], removed: Iterable[str]
+) -> None:
+    """Delete each id, then add its new version; an id never added to an index that was
+    empty when the writer opened has nothing to delete (`AddedIds`)."""
     for ident in removed:
-        writer.delete_documents_by_term("id", ident)
+        if added.may_hold(ident):
+            writer.delete_documents_by_term("id", ident)
     for ident, line in entries:
-        writer.delete_documents_by_term("id", ident)
+        if added.may_hold(ident):
+            writer.delete_documents_by_term("id", ident)
+        added.add(ident)
         writer.add_json(line)
 
 
