@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 
 from credit import clock
 from credit.config import Settings
+from credit.screening.helper import ScreeningHelper
 from credit.search.engine import SearchEngine
 from credit.search.engines import open_reader
 from credit.search.errors import EngineUnavailable
@@ -23,6 +25,10 @@ class Service:
     The engine is opened on first use. When it cannot be opened (no index yet, cluster
     unreachable) every read raises `EngineUnavailable`, and the next read after
     `REOPEN_SECONDS` tries again, so the process recovers by itself.
+
+    On a machine of two cores or more, long screening lists are split with a helper
+    process (`credit.screening.helper`) that opens the same engine from the same
+    settings; not when the engine is given (a test's), nor in the helper itself.
     """
 
     def __init__(
@@ -31,6 +37,7 @@ class Service:
         engine: SearchEngine | None = None,
         *,
         time_limit: float = DEFAULT_SECONDS,
+        screening_helper: bool = True,
     ) -> None:
         self.settings = settings
         self.time_limit = time_limit
@@ -38,6 +45,8 @@ class Service:
         self._failed_at = 0.0
         self._failure: EngineUnavailable | None = None
         self._version: tuple[float, int | None] = (0.0, None)
+        splits = screening_helper and engine is None and (os.cpu_count() or 1) > 1
+        self.screening_helper = ScreeningHelper(settings, time_limit) if splits else None
 
     async def engine(self) -> SearchEngine:
         """The engine with a time limit on every read, or EngineUnavailable (a Chinese message)."""
@@ -77,6 +86,8 @@ class Service:
         return (self.settings.data_dir / DEMO_MARKER).exists()
 
     async def close(self) -> None:
+        if self.screening_helper is not None:
+            self.screening_helper.close()
         if self._engine is not None:
             await self._engine.close()
             self._engine = None

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from credit import collector
+from credit.screening.helper import screen_list
 from credit.screening.inputs import (
     InputProblem,
     Table,
@@ -28,7 +29,6 @@ from credit.screening.matching import (
     VERDICT_LABELS,
     VERDICTS,
     RowResult,
-    screen_rows,
     summarize,
 )
 from credit.screening.reports import (
@@ -81,7 +81,8 @@ async def _screened(request: Request, table: Table) -> Response:
     service = service_of(request)
     day = service.today()
     engine = await service.engine()
-    results = await screen_rows(engine, [row.entry for row in table.rows], day=day)
+    entries = [row.entry for row in table.rows]
+    results = await screen_list(engine, entries, day=day, helper=service.screening_helper)
     info = new_report_info(as_of=day, data_version=await engine.data_version())
     key = load_or_create_key(service.settings.data_dir)
     # Writing and signing both files takes about a second for 10,000 rows: in a thread,

@@ -374,14 +374,14 @@ async def screen_rows(
             async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
                 tasks = [group.create_task(screened(part)) for part in parts]
         except BaseExceptionGroup as failed:
-            error = _first_error(failed)
+            error = first_error(failed)
             if error is failed:
                 raise
             raise error from failed
     return [row for task in tasks for row in task.result()]
 
 
-def _first_error(failed: BaseExceptionGroup[BaseException]) -> BaseException:
+def first_error(failed: BaseExceptionGroup[BaseException]) -> BaseException:
     """When every chunk and piece that failed met an engine error, the first of them:
     callers handle one error, as from a plain call (the portal answers `EngineUnavailable`
     with its 503 page). Any other error keeps the whole group, so no bug hides behind it."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import logging
+import os
 import re
 import tempfile
+from pathlib import Path
 from typing import NoReturn
 
 import httpx
@@ -14,6 +17,10 @@ import openpyxl
 import pytest
 
 from credit.screening.signing import load_public_key, verify_report
+from credit.service import Service
+from tests.apps import app_over, client_for
+from tests.engines import build_async_engine
+from tests.portal.conftest import SAMPLE_LINES
 
 LIST = (
     "展商名称,统一社会信用代码,展位\n"
@@ -167,3 +174,37 @@ async def test_a_report_larger_than_an_upload_can_be_verified(client: httpx.Asyn
     padded = report + b"#" * (7 * 1024 * 1024)  # as large as 10,000 rows' report
     answer = await client.post("/screen/verify", files={"report": ("r.csv", padded)})
     assert answer.status_code == 200 and "核验未通过" in answer.text  # read and judged, not 413
+
+
+async def test_a_long_list_is_split_with_the_helper_process(tmp_path: Path) -> None:
+    """The portal opens its engine from the settings, so it lends half of a long list to
+    a helper process (`credit.screening.helper`) on a machine of two cores or more."""
+    build_async_engine("tantivy", SAMPLE_LINES, tmp_path)
+    app = app_over(None, tmp_path / "data-tantivy")
+    service: Service = app.state.service
+    helper = service.screening_helper
+    if (os.cpu_count() or 1) < 2:
+        assert helper is None
+        return
+    assert helper is not None
+    rows = LIST.splitlines()[1:6] * 500  # 2,500 rows: 1,000 here, 1,500 in the helper
+    body = "\n".join([LIST.splitlines()[0], *rows]) + "\n"
+    try:
+        while not helper.available():
+            await asyncio.sleep(0.05)
+        async with client_for(app) as client:
+            response = await post_list(client, "list.csv", body.encode())
+        assert response.status_code == 200
+        assert helper.parts_answered == 1
+        counts = re.findall(
+            r'<span class="counts__number">([\d,]+)</span> <span>([^<]+)</span>', response.text
+        )
+        assert {label: int(n.replace(",", "")) for n, label in counts} == {
+            "列入严重违法失信名单": 1_000,
+            "有失信行为记录": 500,
+            "名称相近，需人工核查": 0,
+            "无法核查": 0,
+            "未发现公示的失信信息": 1_000,
+        }
+    finally:
+        await service.close()

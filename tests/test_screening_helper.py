@@ -1,0 +1,159 @@
+"""Long lists split with the helper process: the same results, on every engine, and
+screened here whenever the helper cannot answer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from credit.config import Settings
+from credit.screening.helper import ScreeningHelper, screen_list
+from credit.screening.matching import CHUNK_ROWS, Entry, screen_rows
+from credit.search.blocking import BlockingEngine
+from credit.search.errors import EngineUnavailable
+from credit.search.time_limit import DEFAULT_SECONDS
+from tests.engines import ENGINES, build_engine
+from tests.test_screening_matching import DAY, DISHONEST, LINES, LONG_CORE, SERIOUS
+
+ROWS = [
+    ("广州市恒远贸易有限公司", ""),  # serious, by name
+    ("", SERIOUS["uscc"]),  # serious, by code
+    ("广州市恒远商贸有限公司", ""),  # serious, by former name
+    ("深圳市测试科技有限公司", DISHONEST["uscc"]),  # dishonest
+    ("东莞市精工模具制造有限责任公司", ""),  # similar: review
+    ("杭州市华美电子有限公司", ""),  # good credit only
+    ("北京市从未公示过有限公司", ""),  # clear
+    ("", "91440101MA59XKQK0Q"),  # invalid check character
+    ("", ""),  # empty row
+]
+LIST = [Entry(str(n), *ROWS[n % len(ROWS)]) for n in range(CHUNK_ROWS * 2 + 500)]
+assert LONG_CORE in LINES
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine_and_settings(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[BlockingEngine, Settings]]:
+    tmp: Path = tmp_path_factory.mktemp(f"helper-{request.param}")
+    blocking = build_engine(request.param, LINES, tmp)
+    settings = getattr(blocking.engine, "settings", None) or Settings.from_env(
+        {"IPCREDIT_DATA_DIR": str(tmp / "data-tantivy")}
+    )
+    try:
+        yield blocking, settings
+    finally:
+        blocking.close()
+
+
+def ready(helper: ScreeningHelper, limit: float = 60.0) -> ScreeningHelper:
+    """`helper` once it has started and can take a list."""
+    ends = time.monotonic() + limit
+    while not helper.available():
+        assert time.monotonic() < ends, "the helper did not start"
+        time.sleep(0.05)
+    return helper
+
+
+def test_a_list_split_with_the_helper_gets_the_results_of_one_process(
+    engine_and_settings: tuple[BlockingEngine, Settings],
+) -> None:
+    engine, settings = engine_and_settings
+    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
+    try:
+        split = engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper))
+        assert helper.parts_answered == 1
+    finally:
+        helper.close()
+    assert split == alone
+    verdicts = {result.verdict for result in split[CHUNK_ROWS:]}  # the helper's part
+    assert verdicts == {"SERIOUS", "DISHONEST", "REVIEW", "CLEAR", "INVALID"}
+
+
+def test_a_short_list_and_a_helper_not_started_yet_are_screened_here(
+    engine_and_settings: tuple[BlockingEngine, Settings],
+) -> None:
+    engine, settings = engine_and_settings
+    helper = ScreeningHelper(settings, DEFAULT_SECONDS, split_rows=len(LIST))
+    try:
+        short = LIST[:-1]
+        engine.run(screen_list(engine.engine, short, day=DAY, helper=helper))
+        assert helper.parts_answered == 0
+        engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper))  # starts it
+        assert helper.parts_answered == 0
+        engine.run(screen_list(engine.engine, LIST, day=DAY, helper=ready(helper)))
+        assert helper.parts_answered == 1
+    finally:
+        helper.close()
+
+
+def test_a_helper_that_died_is_started_again_while_the_list_is_screened_here(
+    engine_and_settings: tuple[BlockingEngine, Settings],
+) -> None:
+    engine, settings = engine_and_settings
+    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
+    try:
+        died = helper.pid
+        assert died is not None
+        os.kill(died, signal.SIGKILL)
+        os.waitpid(died, 0)
+        assert engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper)) == alone
+        assert helper.parts_answered == 0
+        assert ready(helper).pid != died
+        assert engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper)) == alone
+        assert helper.parts_answered == 1
+    finally:
+        helper.close()
+
+
+def test_a_helper_that_does_not_answer_in_time_is_stopped_and_its_part_screened_here(
+    engine_and_settings: tuple[BlockingEngine, Settings],
+) -> None:
+    engine, settings = engine_and_settings
+    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS, answer_seconds=0.5))
+    try:
+        stuck = helper.pid
+        assert stuck is not None
+        os.kill(stuck, signal.SIGSTOP)  # alive, and answers nothing
+        started = time.monotonic()
+        assert engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper)) == alone
+        assert time.monotonic() - started < 30
+        assert helper.parts_answered == 0
+        assert helper.pid is None  # stopped (killed), not left behind
+        with pytest.raises(ProcessLookupError):
+            os.kill(stuck, 0)
+    finally:
+        helper.close()
+
+
+def test_an_engine_error_in_the_helper_reaches_the_caller(
+    engine_and_settings: tuple[BlockingEngine, Settings], tmp_path: Path
+) -> None:
+    engine, _ = engine_and_settings
+    nowhere = Settings.from_env({"IPCREDIT_DATA_DIR": str(tmp_path / "no-index")})
+    helper = ready(ScreeningHelper(nowhere, DEFAULT_SECONDS))
+    try:
+        with pytest.raises(EngineUnavailable):
+            engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper))
+        assert helper.available()  # an engine error is an answer: the helper goes on
+    finally:
+        helper.close()
+
+
+def test_an_idle_helper_ends(engine_and_settings: tuple[BlockingEngine, Settings]) -> None:
+    _, settings = engine_and_settings
+    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS, idle_seconds=0.5))
+    try:
+        pid = helper.pid
+        time.sleep(2.0)
+        assert not helper.available()  # ended: started again
+        assert ready(helper).pid != pid
+    finally:
+        helper.close()
