@@ -146,11 +146,11 @@ class ScreeningHelper:
     def _stop(self) -> None:
         process, conn = self._process, self._conn
         self._process, self._conn, self._ready = None, None, False
-        if conn is not None:
-            conn.close()
-        if process is not None:
+        if process is not None:  # first: a thread still waiting for its answer sees the end
             process.kill()
             process.join(timeout=5)
+        if conn is not None:
+            conn.close()
 
 
 def _exchange(conn: Connection, request: object, seconds: float) -> tuple[str, Any]:
