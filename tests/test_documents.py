@@ -26,6 +26,17 @@ def test_an_open_builder_relaxes_the_collector_here_and_in_its_workers(
     assert gc.get_threshold() == usual
 
 
+def test_the_pools_worker_thread_does_not_wait_on_the_results_pipe() -> None:
+    """Only the result thread reads that pipe: woken by it, the worker-handling thread
+    spun while results waited (`indexer.documents._Pool`)."""
+    with DocumentBuilder(processes=2) as builder:
+        pool = builder._pool_for([""] * POOL_THRESHOLD)
+        assert pool is not None
+        results_pipe = pool._outqueue._reader  # type: ignore[attr-defined]
+        assert results_pipe not in pool._get_sentinels()  # type: ignore[attr-defined]
+        assert builder.check_later([{"op": "withdraw"}] * POOL_THRESHOLD).get()
+
+
 def test_the_pace_comes_back_when_the_build_fails(usual: tuple[int, int, int]) -> None:
     with pytest.raises(RuntimeError), DocumentBuilder(processes=1):
         raise RuntimeError("a batch failed")
