@@ -3,6 +3,7 @@ screened here whenever the helper cannot answer."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
@@ -13,7 +14,7 @@ import pytest
 
 from credit.config import Settings
 from credit.screening.helper import ScreeningHelper, screen_list
-from credit.screening.matching import CHUNK_ROWS, Entry, screen_rows
+from credit.screening.matching import CHUNK_ROWS, Entry, RowResult, screen_rows
 from credit.search.blocking import BlockingEngine
 from credit.search.errors import EngineUnavailable
 from credit.search.time_limit import DEFAULT_SECONDS
@@ -32,6 +33,9 @@ ROWS = [
     ("", ""),  # empty row
 ]
 LIST = [Entry(str(n), *ROWS[n % len(ROWS)]) for n in range(CHUNK_ROWS * 2 + 500)]
+LONG_LIST = [Entry(str(n), *ROWS[n % len(ROWS)]) for n in range(30_000)]
+"""Its helper's half (about 700 KB) is larger than a pipe takes at once (about 200 KB on Linux):
+sending it blocks until it is read."""
 assert LONG_CORE in LINES
 
 
@@ -116,19 +120,46 @@ def test_a_helper_that_does_not_answer_in_time_is_stopped_and_its_part_screened_
     engine_and_settings: tuple[BlockingEngine, Settings],
 ) -> None:
     engine, settings = engine_and_settings
-    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    alone = engine.run(screen_rows(engine.engine, LONG_LIST, day=DAY))
     helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS, answer_seconds=0.5))
     try:
         stuck = helper.pid
         assert stuck is not None
-        os.kill(stuck, signal.SIGSTOP)  # alive, and answers nothing
+        os.kill(stuck, signal.SIGSTOP)  # alive, and reads nothing: sending blocks
         started = time.monotonic()
-        assert engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper)) == alone
+        screened = engine.run(screen_list(engine.engine, LONG_LIST, day=DAY, helper=helper))
+        assert screened == alone
         assert time.monotonic() - started < 30
         assert helper.parts_answered == 0
         assert helper.pid is None  # stopped (killed), not left behind
         with pytest.raises(ProcessLookupError):
             os.kill(stuck, 0)
+    finally:
+        helper.close()
+
+
+def test_two_lists_at_once_share_nothing(
+    engine_and_settings: tuple[BlockingEngine, Settings],
+) -> None:
+    """The helper is taken by one list; the other is screened here alone."""
+    engine, settings = engine_and_settings
+    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    other = [Entry(entry.ref, *ROWS[(int(entry.ref) + 3) % len(ROWS)]) for entry in LIST]
+    other_alone = engine.run(screen_rows(engine.engine, other, day=DAY))
+    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
+
+    async def both() -> list[list[RowResult]]:
+        return list(
+            await asyncio.gather(
+                screen_list(engine.engine, LIST, day=DAY, helper=helper),
+                screen_list(engine.engine, other, day=DAY, helper=helper),
+            )
+        )
+
+    try:
+        assert engine.run(both()) == [alone, other_alone]
+        assert helper.parts_answered == 1
+        assert helper.available()  # released
     finally:
         helper.close()
 

@@ -54,7 +54,9 @@ if TYPE_CHECKING:
 
 SPLIT_ROWS = 2_000
 IDLE_SECONDS = 600.0
-ANSWER_SECONDS = 120.0
+ANSWER_SECONDS = 30.0
+"""The helper's whole exchange for one list, sending included (its half of 10,000 rows
+takes about a second; each engine read has its own time limit)."""
 _READY = "ready"
 
 
@@ -87,9 +89,11 @@ class ScreeningHelper:
         return self._process.pid if self._process is not None else None
 
     def available(self) -> bool:
-        """Whether a list can be lent to it now; starts it when it is not running."""
+        """Whether a list can be lent to it now; starts it when it is not running (a
+        process that cannot be started leaves every list to this one)."""
         if self._process is None or not self._process.is_alive():
-            self._start()
+            with contextlib.suppress(OSError):
+                self._start()
             return False
         if not self._ready:
             assert self._conn is not None
@@ -99,24 +103,33 @@ class ScreeningHelper:
                 self._stop()
         return self._ready and not self._busy
 
+    def reserve(self) -> bool:
+        """Take it for one list when `available` (then `release` it after): checked and
+        taken in one step, so two lists at once never share it."""
+        if not self.available():
+            return False
+        self._busy = True
+        return True
+
+    def release(self) -> None:
+        self._busy = False
+
     async def screen(self, entries: Sequence[Entry], day: date) -> list[RowResult] | None:
         """Its results for `entries`, or None when it did not answer (then screen them
-        here). Call only when `available`."""
-        assert self._conn is not None and self._ready and not self._busy
-        self._busy = True
+        here). Call only while `reserve`d."""
+        conn = self._conn
+        if conn is None or not self._busy:  # stopped meanwhile
+            return None
         try:
             request = (orjson.dumps([_entry_fields(entry) for entry in entries]), day)
-            kind, value = await asyncio.to_thread(
-                _exchange, self._conn, request, self.answer_seconds
-            )
+            async with asyncio.timeout(self.answer_seconds):  # sending may block too
+                kind, value = await asyncio.to_thread(_exchange, conn, request)
         except (EOFError, OSError, TimeoutError):
             self._stop()
             return None
         except BaseException:  # cancelled: its late answer must not reach the next list
             self._stop()
             raise
-        finally:
-            self._busy = False
         if kind == "error":
             raise value
         if kind != "ok":  # a failure other than the engine's shows when screened here
@@ -144,19 +157,21 @@ class ScreeningHelper:
         self._process, self._conn, self._ready = process, ours, False
 
     def _stop(self) -> None:
+        """Kill the process. The pipe is closed here only when no list is under way: a
+        thread may still be in the middle of an exchange, and its file descriptor must not
+        be reused by the next helper's pipe before it ends (the thread's is the last
+        reference then, and closes it)."""
         process, conn = self._process, self._conn
         self._process, self._conn, self._ready = None, None, False
-        if process is not None:  # first: a thread still waiting for its answer sees the end
+        if process is not None:  # a thread waiting on the pipe sees the end
             process.kill()
             process.join(timeout=5)
-        if conn is not None:
+        if conn is not None and not self._busy:
             conn.close()
 
 
-def _exchange(conn: Connection, request: object, seconds: float) -> tuple[str, Any]:
+def _exchange(conn: Connection, request: object) -> tuple[str, Any]:
     conn.send(request)
-    if not conn.poll(seconds):
-        raise TimeoutError
     answer: tuple[str, Any] = conn.recv()
     return answer
 
@@ -170,7 +185,7 @@ async def screen_list(
 ) -> list[RowResult]:
     """`screen_rows`, the second half of a long list screened by `helper` when it can
     take it (the module says when)."""
-    if helper is None or len(entries) < helper.split_rows or not helper.available():
+    if helper is None or len(entries) < helper.split_rows or not helper.reserve():
         return await screen_rows(engine, entries, day=day)
     half = max(CHUNK_ROWS, len(entries) // 2 // CHUNK_ROWS * CHUNK_ROWS)
     try:
@@ -182,6 +197,8 @@ async def screen_list(
         if error is failed:
             raise
         raise error from failed
+    finally:
+        helper.release()
     rest = theirs.result()
     if rest is None:
         rest = await screen_rows(engine, entries[half:], day=day)
