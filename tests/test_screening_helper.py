@@ -54,6 +54,18 @@ def engine_and_settings(
         blocking.close()
 
 
+def screened_here(engine: BlockingEngine, entries: list[Entry]) -> list[RowResult]:
+    """`entries` screened in this process only."""
+    return engine.run(screen_rows(engine.engine, entries, day=DAY))
+
+
+def screened_split(
+    engine: BlockingEngine, entries: list[Entry], helper: ScreeningHelper
+) -> list[RowResult]:
+    """`entries` screened as the portal does, with `helper` when it can take them."""
+    return engine.run(screen_list(engine.engine, entries, day=DAY, helper=helper))
+
+
 def ready(helper: ScreeningHelper, limit: float = 60.0) -> ScreeningHelper:
     """`helper` once it has started and can take a list."""
     ends = time.monotonic() + limit
@@ -67,10 +79,10 @@ def test_a_list_split_with_the_helper_gets_the_results_of_one_process(
     engine_and_settings: tuple[BlockingEngine, Settings],
 ) -> None:
     engine, settings = engine_and_settings
-    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    alone = screened_here(engine, LIST)
     helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
     try:
-        split = engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper))
+        split = screened_split(engine, LIST, helper)
         assert helper.parts_answered == 1
     finally:
         helper.close()
@@ -86,11 +98,11 @@ def test_a_short_list_and_a_helper_not_started_yet_are_screened_here(
     helper = ScreeningHelper(settings, DEFAULT_SECONDS, split_rows=len(LIST))
     try:
         short = LIST[:-1]
-        engine.run(screen_list(engine.engine, short, day=DAY, helper=helper))
+        screened_split(engine, short, helper)
         assert helper.parts_answered == 0
-        engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper))  # starts it
+        screened_split(engine, LIST, helper)  # starts it
         assert helper.parts_answered == 0
-        engine.run(screen_list(engine.engine, LIST, day=DAY, helper=ready(helper)))
+        screened_split(engine, LIST, ready(helper))
         assert helper.parts_answered == 1
     finally:
         helper.close()
@@ -100,17 +112,17 @@ def test_a_helper_that_died_is_started_again_while_the_list_is_screened_here(
     engine_and_settings: tuple[BlockingEngine, Settings],
 ) -> None:
     engine, settings = engine_and_settings
-    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    alone = screened_here(engine, LIST)
     helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
     try:
         died = helper.pid
         assert died is not None
         os.kill(died, signal.SIGKILL)
         os.waitpid(died, 0)
-        assert engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper)) == alone
+        assert screened_split(engine, LIST, helper) == alone
         assert helper.parts_answered == 0
         assert ready(helper).pid != died
-        assert engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper)) == alone
+        assert screened_split(engine, LIST, helper) == alone
         assert helper.parts_answered == 1
     finally:
         helper.close()
@@ -120,14 +132,14 @@ def test_a_helper_that_does_not_answer_in_time_is_stopped_and_its_part_screened_
     engine_and_settings: tuple[BlockingEngine, Settings],
 ) -> None:
     engine, settings = engine_and_settings
-    alone = engine.run(screen_rows(engine.engine, LONG_LIST, day=DAY))
+    alone = screened_here(engine, LONG_LIST)
     helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS, answer_seconds=0.5))
     try:
         stuck = helper.pid
         assert stuck is not None
         os.kill(stuck, signal.SIGSTOP)  # alive, and reads nothing: sending blocks
         started = time.monotonic()
-        screened = engine.run(screen_list(engine.engine, LONG_LIST, day=DAY, helper=helper))
+        screened = screened_split(engine, LONG_LIST, helper)
         assert screened == alone
         assert time.monotonic() - started < 30
         assert helper.parts_answered == 0
@@ -143,9 +155,9 @@ def test_two_lists_at_once_share_nothing(
 ) -> None:
     """The helper is taken by one list; the other is screened here alone."""
     engine, settings = engine_and_settings
-    alone = engine.run(screen_rows(engine.engine, LIST, day=DAY))
+    alone = screened_here(engine, LIST)
     other = [Entry(entry.ref, *ROWS[(int(entry.ref) + 3) % len(ROWS)]) for entry in LIST]
-    other_alone = engine.run(screen_rows(engine.engine, other, day=DAY))
+    other_alone = screened_here(engine, other)
     helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
 
     async def both() -> list[list[RowResult]]:
@@ -172,7 +184,7 @@ def test_an_engine_error_in_the_helper_reaches_the_caller(
     helper = ready(ScreeningHelper(nowhere, DEFAULT_SECONDS))
     try:
         with pytest.raises(EngineUnavailable):
-            engine.run(screen_list(engine.engine, LIST, day=DAY, helper=helper))
+            screened_split(engine, LIST, helper)
         assert helper.available()  # an engine error is an answer: the helper goes on
     finally:
         helper.close()
