@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,16 @@ def screened_split(
     return engine.run(screen_list(engine.engine, entries, day=DAY, helper=helper))
 
 
+@contextmanager
+def running(settings: Settings, **options: float) -> Iterator[ScreeningHelper]:
+    """A helper started and ready, stopped at the end."""
+    helper = ScreeningHelper(settings, DEFAULT_SECONDS, **options)  # type: ignore[arg-type]
+    try:
+        yield ready(helper)
+    finally:
+        helper.close()
+
+
 def ready(helper: ScreeningHelper, limit: float = 60.0) -> ScreeningHelper:
     """`helper` once it has started and can take a list."""
     ends = time.monotonic() + limit
@@ -80,12 +91,9 @@ def test_a_list_split_with_the_helper_gets_the_results_of_one_process(
 ) -> None:
     engine, settings = engine_and_settings
     alone = screened_here(engine, LIST)
-    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
-    try:
+    with running(settings) as helper:
         split = screened_split(engine, LIST, helper)
         assert helper.parts_answered == 1
-    finally:
-        helper.close()
     assert split == alone
     verdicts = {result.verdict for result in split[CHUNK_ROWS:]}  # the helper's part
     assert verdicts == {"SERIOUS", "DISHONEST", "REVIEW", "CLEAR", "INVALID"}
@@ -113,8 +121,7 @@ def test_a_helper_that_died_is_started_again_while_the_list_is_screened_here(
 ) -> None:
     engine, settings = engine_and_settings
     alone = screened_here(engine, LIST)
-    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
-    try:
+    with running(settings) as helper:
         died = helper.pid
         assert died is not None
         os.kill(died, signal.SIGKILL)
@@ -124,8 +131,6 @@ def test_a_helper_that_died_is_started_again_while_the_list_is_screened_here(
         assert ready(helper).pid != died
         assert screened_split(engine, LIST, helper) == alone
         assert helper.parts_answered == 1
-    finally:
-        helper.close()
 
 
 def test_a_helper_that_does_not_answer_in_time_is_stopped_and_its_part_screened_here(
@@ -133,8 +138,7 @@ def test_a_helper_that_does_not_answer_in_time_is_stopped_and_its_part_screened_
 ) -> None:
     engine, settings = engine_and_settings
     alone = screened_here(engine, LONG_LIST)
-    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS, answer_seconds=0.5))
-    try:
+    with running(settings, answer_seconds=0.5) as helper:
         stuck = helper.pid
         assert stuck is not None
         os.kill(stuck, signal.SIGSTOP)  # alive, and reads nothing: sending blocks
@@ -146,8 +150,6 @@ def test_a_helper_that_does_not_answer_in_time_is_stopped_and_its_part_screened_
         assert helper.pid is None  # stopped (killed), not left behind
         with pytest.raises(ProcessLookupError):
             os.kill(stuck, 0)
-    finally:
-        helper.close()
 
 
 def test_two_lists_at_once_share_nothing(
@@ -158,9 +160,8 @@ def test_two_lists_at_once_share_nothing(
     alone = screened_here(engine, LIST)
     other = [Entry(entry.ref, *ROWS[(int(entry.ref) + 3) % len(ROWS)]) for entry in LIST]
     other_alone = screened_here(engine, other)
-    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS))
 
-    async def both() -> list[list[RowResult]]:
+    async def both(helper: ScreeningHelper) -> list[list[RowResult]]:
         return list(
             await asyncio.gather(
                 screen_list(engine.engine, LIST, day=DAY, helper=helper),
@@ -168,12 +169,10 @@ def test_two_lists_at_once_share_nothing(
             )
         )
 
-    try:
-        assert engine.run(both()) == [alone, other_alone]
+    with running(settings) as helper:
+        assert engine.run(both(helper)) == [alone, other_alone]
         assert helper.parts_answered == 1
         assert helper.available()  # released
-    finally:
-        helper.close()
 
 
 def test_an_engine_error_in_the_helper_reaches_the_caller(
@@ -181,22 +180,16 @@ def test_an_engine_error_in_the_helper_reaches_the_caller(
 ) -> None:
     engine, _ = engine_and_settings
     nowhere = Settings.from_env({"IPCREDIT_DATA_DIR": str(tmp_path / "no-index")})
-    helper = ready(ScreeningHelper(nowhere, DEFAULT_SECONDS))
-    try:
+    with running(nowhere) as helper:
         with pytest.raises(EngineUnavailable):
             screened_split(engine, LIST, helper)
         assert helper.available()  # an engine error is an answer: the helper goes on
-    finally:
-        helper.close()
 
 
 def test_an_idle_helper_ends(engine_and_settings: tuple[BlockingEngine, Settings]) -> None:
     _, settings = engine_and_settings
-    helper = ready(ScreeningHelper(settings, DEFAULT_SECONDS, idle_seconds=0.5))
-    try:
+    with running(settings, idle_seconds=0.5) as helper:
         pid = helper.pid
         time.sleep(2.0)
         assert not helper.available()  # ended: started again
         assert ready(helper).pid != pid
-    finally:
-        helper.close()
