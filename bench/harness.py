@@ -25,6 +25,8 @@ from typing import TextIO
 
 import orjson
 
+from credit.cores import usable_cores
+
 RESULTS_PATH = Path(__file__).with_name("RESULTS.md")
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -169,13 +171,9 @@ def _os_name() -> str:
 
 def machine() -> dict[str, str]:
     """What the figures were measured on: no hostname, no paths."""
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        usable = os.cpu_count() or 0
     return {
         "cpu": _cpu_model(),
-        "cores": f"{usable} usable of {os.cpu_count() or 0}",
+        "cores": f"{usable_cores()} usable of {os.cpu_count() or 0}",
         "memory": _memory_gib(),
         "os": _os_name(),
         "arch": platform.machine(),

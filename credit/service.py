@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import date
 
 from credit import clock
 from credit.config import Settings
+from credit.cores import usable_cores
 from credit.screening.helper import ScreeningHelper
 from credit.search.engine import SearchEngine
 from credit.search.engines import open_reader
@@ -45,7 +45,7 @@ class Service:
         self._failed_at = 0.0
         self._failure: EngineUnavailable | None = None
         self._version: tuple[float, int | None] = (0.0, None)
-        splits = screening_helper and engine is None and _cores() > 1
+        splits = screening_helper and engine is None and usable_cores() > 1
         self.screening_helper = ScreeningHelper(settings, time_limit) if splits else None
 
     async def engine(self) -> SearchEngine:
@@ -91,10 +91,3 @@ class Service:
         if self._engine is not None:
             await self._engine.close()
             self._engine = None
-
-
-def _cores() -> int:
-    """The cores this process may run on (its affinity, where the system tells it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1

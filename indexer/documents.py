@@ -11,7 +11,6 @@ committed.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from functools import partial
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 import orjson
 
 from credit import collector
+from credit.cores import usable_cores
 from credit.personal import body_may_hold_personal_numbers, mask_stored_body
 from credit.search.documents import case_document, record_document
 from credit.search.engine import RecordForm
@@ -74,7 +74,7 @@ class DocumentBuilder:
     """
 
     def __init__(self, processes: int | None = None, *, bodies_masked: bool = False) -> None:
-        self.processes = processes if processes is not None else (os.cpu_count() or 1)
+        self.processes = processes if processes is not None else usable_cores()
         self.bodies_masked = bodies_masked
         self._pool: Pool | None = None
         self._relaxed = ExitStack()

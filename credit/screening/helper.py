@@ -2,13 +2,13 @@
 process screens the other half.
 
 Screening is Python holding the GIL (about 90 µs a row) around the engine's searches,
-so one process uses one core. 10,000 rows on 1,000,000 records took 1.63 s in one
-process and 1.01 s split between two (median of six, same rows and index). The helper:
+so one process uses one core. `bench screen` matched 10,000 rows on 1,000,000 records
+in 1.29–1.35 s in one process, and in 0.85–0.87 s split with the helper. The helper:
 
 - starts with the first list of `SPLIT_ROWS` rows or more (that list is screened here
   alone, nobody waits for it to start), and ends after `IDLE_SECONDS` without a list, so
-  an idle serving process keeps no second one (it holds about 230 MB at 1,000,000
-  records; it loads no segmentation dictionary);
+  an idle serving process keeps no second one (it holds about 210 MB of its own at
+  1,000,000 records; it loads no segmentation dictionary);
 - opens its own reader of the same engine, with the same settings and time limit
   (`Service`), and screens with `matching.screen_rows` from a chunk boundary, so a split
   list gets the results of an unsplit one;
@@ -43,8 +43,8 @@ from credit.screening.matching import (
     Entry,
     Match,
     RowResult,
-    first_error,
     screen_rows,
+    task_group,
 )
 from credit.search.engine import SearchEngine
 from credit.search.errors import SearchError
@@ -189,14 +189,9 @@ async def screen_list(
         return await screen_rows(engine, entries, day=day)
     half = max(CHUNK_ROWS, len(entries) // 2 // CHUNK_ROWS * CHUNK_ROWS)
     try:
-        async with asyncio.TaskGroup() as group:  # a failed part cancels the other
+        async with task_group() as group:  # a failed part cancels the other
             ours = group.create_task(screen_rows(engine, entries[:half], day=day))
             theirs = group.create_task(helper.screen(entries[half:], day))
-    except BaseExceptionGroup as failed:
-        error = first_error(failed)
-        if error is failed:
-            raise
-        raise error from failed
     finally:
         helper.release()
     rest = theirs.result()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -370,18 +371,26 @@ async def screen_rows(
 
     parts = [entries[start : start + chunk] for start in range(0, len(entries), chunk)]
     with collector.relaxed():
-        try:
-            async with asyncio.TaskGroup() as group:  # a failed chunk cancels the others
-                tasks = [group.create_task(screened(part)) for part in parts]
-        except BaseExceptionGroup as failed:
-            error = first_error(failed)
-            if error is failed:
-                raise
-            raise error from failed
+        async with task_group() as group:  # a failed chunk cancels the others
+            tasks = [group.create_task(screened(part)) for part in parts]
     return [row for task in tasks for row in task.result()]
 
 
-def first_error(failed: BaseExceptionGroup[BaseException]) -> BaseException:
+@asynccontextmanager
+async def task_group() -> AsyncIterator[asyncio.TaskGroup]:
+    """An `asyncio.TaskGroup` whose failure is raised as one engine error when every
+    task that failed met one (`_first_error`)."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            yield group
+    except BaseExceptionGroup as failed:
+        error = _first_error(failed)
+        if error is failed:
+            raise
+        raise error from failed
+
+
+def _first_error(failed: BaseExceptionGroup[BaseException]) -> BaseException:
     """When every chunk and piece that failed met an engine error, the first of them:
     callers handle one error, as from a plain call (the portal answers `EngineUnavailable`
     with its 503 page). Any other error keeps the whole group, so no bug hides behind it."""

@@ -20,6 +20,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from credit import text
+from credit.cores import usable_cores
 from credit.screening.keys import query_keys
 from credit.search import candidates
 from credit.search import tantivy_layout as layout
@@ -51,7 +52,7 @@ from credit.search.query import (
 from credit.search.threads import in_thread
 
 RELOAD_CHECK_SECONDS = 0.2
-SEARCH_THREADS = os.cpu_count() or 2
+SEARCH_THREADS = usable_cores()
 _SEARCH_POOL = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="search")
 """Many small searches of one request (screening) run here: tantivy releases the GIL."""
 ENTITY_LIMIT = 1_000
