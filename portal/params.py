@@ -17,11 +17,10 @@ from starlette.datastructures import QueryParams
 from credit import regions
 from credit import vocabulary as vocab
 from credit.personal import mask_personal_data
-from credit.search.query import FacetValue
+from credit.search.query import MAX_QUERY_INPUT, FacetValue
 
 PAGE_SIZE = 20
 MAX_PAGE_NUMBER = 500
-MAX_QUERY_INPUT = 1_000  # longer input is cut before the search layer refuses it (> 100)
 
 
 def query_text(params: QueryParams) -> str:

@@ -21,6 +21,10 @@ from credit.search.errors import (
 )
 
 MAX_QUERY_CHARS = 100
+MAX_QUERY_INPUT = 1_000
+"""The longest query text a page reads: longer input is cut to it before it is masked and
+refused (`portal.params.query_text`), and the refusal says only that it was this long or
+longer."""
 MAX_PAGE_SIZE = 100  # what the public asks for at once (pages, the API's `first`)
 MAX_BATCH_SIZE = 1_000  # what the service itself reads at once (exports, feeds)
 MAX_DEPTH = 10_000
@@ -157,7 +161,8 @@ def check_text(text: str) -> str:
     a personal ID or mobile number, whole or masked (no one looks a person up by one)."""
     text = text.strip()
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryTooLong(f"查询内容过长：最多 {MAX_QUERY_CHARS} 个字符，当前 {len(text)} 个。")
+        typed = f"{len(text)} 个" if len(text) < MAX_QUERY_INPUT else f"{MAX_QUERY_INPUT:,} 个以上"
+        raise QueryTooLong(f"查询内容过长：最多 {MAX_QUERY_CHARS} 个字符，当前 {typed}。")
     if holds_personal_number(text):
         code = uscc_codes.normalize_uscc(text)
         if uscc_codes.looks_like_uscc(code) and (refused := uscc_codes.refusal(code)):

@@ -126,6 +126,16 @@ async def test_too_long_query_is_refused_with_a_message(client: httpx.AsyncClien
     assert "最多 100 个字符，当前 101 个" in response.text
 
 
+async def test_a_query_cut_before_its_refusal_is_not_given_the_cut_length(
+    client: httpx.AsyncClient,
+) -> None:
+    """The page reads 1,000 characters of `q` at most: 5,000 typed are not "1000"."""
+    response = await client.get("/search", params={"q": "专" * 5_000})
+    assert response.status_code == 400
+    assert "最多 100 个字符，当前 1,000 个以上" in response.text
+    assert "当前 1000 个" not in response.text
+
+
 async def test_a_personal_number_in_a_filter_is_masked_everywhere_on_the_page(
     client: httpx.AsyncClient,
 ) -> None:
