@@ -307,11 +307,12 @@ async def test_the_filters_beyond_the_facets_are_in_the_search_form(
     }
 
     # what the form sends when only a date is filled in: the empty fields change nothing
-    sent = {**form_fields(page), "severity": "", "decided_from": "2025-04-01"}
+    sent = {**form_fields(page), "kind": "", "severity": "", "decided_from": "2025-04-01"}
     narrowed = (await client.get("/search", params=sent)).text
     assert "无法识别的筛选条件" not in narrowed
-    expected = await client.get(
-        "/search", params={**asked, "severity": "", "decided_from": "2025-04-01"}
-    )
+    searched = {"q": "公司", "sort": "newest"}
+    expected = await client.get("/search", params={**searched, "decided_from": "2025-04-01"})
     assert record_ids(narrowed) == record_ids(expected.text)
+    unnarrowed = await client.get("/search", params=searched)
+    assert set() < record_ids(narrowed) < record_ids(unnarrowed.text)  # the date did narrow
     assert "决定日期起：2025-04-01" in narrowed
