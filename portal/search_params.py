@@ -35,17 +35,10 @@ class SearchParams(LinkedParams):
     (`YYYY-MM-DD`), which links name (a record's authority links to its decisions)."""
 
     PATH = "/search"
-    FILTERS = (
-        "kind",
-        "category",
-        "province",
-        "year",
-        "severity",
-        "subject_type",
-        "authority",
-        "decided_from",
-        "decided_until",
-    )
+    FACET_FILTERS = ("kind", "category", "province", "year")
+    FORM_FILTERS = ("severity", "subject_type", "authority", "decided_from", "decided_until")
+    """The filters the facets do not list: fields of the search form (`_filter_fields.html`)."""
+    FILTERS = FACET_FILTERS + FORM_FILTERS
 
     q: str = ""
     kind: str | None = None
@@ -82,6 +75,11 @@ class SearchParams(LinkedParams):
             after=params.get("after") or None,
             page=page_number(params),
         )
+
+    @property
+    def form_filters_in_use(self) -> bool:
+        """Whether a filter of the search form is set: the form opens to show it."""
+        return any(getattr(self, name) for name in self.FORM_FILTERS)
 
     def record_filter(self) -> RecordFilter:
         year = int(self.year) if self.year else None
