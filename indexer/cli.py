@@ -25,7 +25,7 @@ from credit.search.errors import SearchError
 from indexer import purged
 from indexer.disk import WriteFailure, write_failure
 from indexer.documents import DocumentBuilder
-from indexer.feeds import UnreadableFeed, estimate_lines
+from indexer.feeds import UnreadableFeed, estimate_lines, open_binary
 from indexer.follow import EngineFollower
 from indexer.ingest import Checker, IngestResult, ingest_feed, rejects_path
 from indexer.progress import LineProgress
@@ -304,6 +304,11 @@ def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> i
     rebuilds the engine from the store, then goes on. An engine that holds data already
     is refused, not replaced: the store may have been lost."""
     _refuse_an_engine_ahead_of_an_empty_store(settings)
+    unopenable = _unopenable(args.feeds)
+    if len(unopenable) == len(args.feeds):  # nothing to load: no engine is built for it
+        for feed, problem in unopenable:
+            print(f"{feed}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     print(
         "首次导入：写入存储的同时建立新的搜索索引，全部导入后一次启用，此前无法检索"
         " (first load: a new engine built alongside, switched to at the end)",
@@ -351,6 +356,17 @@ _FIRST_LOAD_AGAIN = (
     " (the first load stopped; the store keeps its committed batches, the new engine was"
     " dropped; run the same command again)。"
 )
+
+
+def _unopenable(feeds: Sequence[Path]) -> list[tuple[Path, UnreadableFeed]]:
+    """The feeds that cannot even be opened, each with why."""
+    problems = []
+    for feed in feeds:
+        try:
+            open_binary(feed).close()
+        except UnreadableFeed as error:
+            problems.append((feed, error))
+    return problems
 
 
 def _refuse_an_engine_ahead_of_an_empty_store(settings: Settings) -> None:

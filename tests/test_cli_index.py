@@ -94,10 +94,12 @@ def test_exit_status_zero_when_all_applied(samples: Path, run_cli: RunCli) -> No
     assert result.returncode == 0, result.stderr
 
 
-def test_unreadable_input_exits_2(tmp_path: Path, run_cli: RunCli) -> None:
-    missing = run_cli("index", tmp_path / "nope.jsonl")
+def test_unreadable_input_exits_2(tmp_path: Path, data_dir: Path, run_cli: RunCli) -> None:
+    missing = run_cli("index", tmp_path / "nope.jsonl", tmp_path)  # a file, and a directory
     assert missing.returncode == 2
-    assert "无法打开" in missing.stderr
+    assert missing.stderr.count("无法打开") == 2
+    assert "首次导入" not in missing.stderr  # nothing to load: no engine built for nothing
+    assert layout.current_dir(data_dir) is None and not list(data_dir.glob("index-*"))
     assert run_cli("index").returncode == 2
 
 
