@@ -14,7 +14,7 @@ from typing import Any
 from credit import text
 from credit.screening.keys import KeyGroup
 from credit.search.documents import AREA_FIELD, CORE_FIELD
-from credit.search.plan import TextPlan
+from credit.search.plan import EXACT_FIELDS, TextPlan
 from credit.search.query import CaseFilter, RecordFilter
 
 Clause = dict[str, Any]
@@ -140,7 +140,7 @@ def text_query(plan: TextPlan) -> Clause:
         return _term("uscc", plan.uscc)
     alternatives: list[Clause] = []
     if plan.name_exact:
-        for field in ("name_exact", "former_exact", "decision_exact"):
+        for field in EXACT_FIELDS:
             alternatives.append(_term(field, plan.name_exact, EXACT_BOOST))
     one_token_is_the_name = len(plan.tokens) == 1 and (
         tuple(text.name_bigrams(plan.tokens[0])) == plan.name_bigrams

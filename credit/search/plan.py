@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from credit import text
 from credit.search.query import check_text, uscc_in_query
 
+EXACT_FIELDS = ("name_exact", "former_exact", "decision_exact")
+"""The fields a whole query text is looked up in as it is (`TextPlan.name_exact`): a
+subject's name, a former name, a decision number."""
+
 
 @dataclass(frozen=True)
 class TextPlan:

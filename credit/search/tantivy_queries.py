@@ -13,7 +13,7 @@ from credit.screening.keys import KeyGroup
 from credit.search import tantivy_layout as layout
 from credit.search import tantivy_windows as windows
 from credit.search.documents import AREA_FIELD, CORE_FIELD, day_number
-from credit.search.plan import TextPlan
+from credit.search.plan import EXACT_FIELDS, TextPlan
 from credit.search.query import CaseFilter, RecordFilter
 
 NAME_BOOST = 5.0
@@ -164,7 +164,7 @@ def text_query(
         return Query.term_query(schema, "uscc", plan.uscc)
     alternatives: list[tuple[Occur, Query]] = []
     if plan.name_exact:
-        for field in ("name_exact", "former_exact", "decision_exact"):
+        for field in EXACT_FIELDS:
             exact = Query.term_query(schema, field, plan.name_exact)
             alternatives.append((Occur.Should, Query.boost_query(exact, EXACT_BOOST)))
     one_token_is_the_name = len(plan.tokens) == 1 and (
