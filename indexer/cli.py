@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
-import functools
 import os
 import sqlite3
 import sys
@@ -247,7 +246,6 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
 def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if not args.defer_engine and not store.data_version:
         return _first_load(args, settings, store)
-    status = EXIT_OK
     data_dir = settings.data_dir
     with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
         if not args.defer_engine:
@@ -268,9 +266,7 @@ def _index_feeds(args: argparse.Namespace, settings: Settings, store: Store) -> 
                     with _step(ENGINE_STEP, data_dir):
                         follower.catch_up()
                 after_batch = None if args.defer_engine else _in_step(follower, data_dir)
-                for feed in args.feeds:
-                    result = _index_one(store, feed, after_batch, builder.check_later, data_dir)
-                    status = _worse(status, result)
+                status = _index_each(store, args.feeds, after_batch, builder.check_later, data_dir)
                 with _step(ENGINE_STEP, data_dir):
                     follower.finish()
             except WriteFailed as failed:
@@ -314,16 +310,16 @@ def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> i
         " (first load: a new engine built alongside, switched to at the end)",
         file=sys.stderr,
     )
-    statuses: list[int] = []
+    status = EXIT_OK
     with DocumentBuilder(bodies_masked=store.bodies_masked) as builder:
 
         def fill(writer: EngineWriter) -> int:
+            nonlocal status
             follower = EngineFollower(store, writer, builder, commit_each_batch=False)
             after_batch = _in_step(follower, settings.data_dir)
-            for feed in args.feeds:
-                statuses.append(
-                    _index_one(store, feed, after_batch, builder.check_later, settings.data_dir)
-                )
+            status = _index_each(
+                store, args.feeds, after_batch, builder.check_later, settings.data_dir
+            )
             with _step(ENGINE_STEP, settings.data_dir):
                 follower.finish()
                 print("正在提交搜索索引 (committing the engine)", file=sys.stderr)
@@ -347,7 +343,7 @@ def _first_load(args: argparse.Namespace, settings: Settings, store: Store) -> i
         except Failed as failed:  # the store refused a batch, not for lack of space
             raise Failed(f"{failed}首次导入没有完成，{_DROPPED}{_FIRST_LOAD_AGAIN}") from None
     print(f"搜索索引已建成：{written} 条记录，数据版本 {store.data_version}。", file=sys.stderr)
-    return functools.reduce(_worse, statuses, EXIT_OK)
+    return status
 
 
 _DROPPED = "新建的搜索索引已删除，网站在重新运行完成前无法检索这些数据"
@@ -490,6 +486,20 @@ def _index_failure(
         "结果与一次不中断的运行相同 (a write failed; nothing was half-applied;"
         " run the same command again to resume)。"
     )
+
+
+def _index_each(
+    store: Store,
+    feeds: Sequence[Path],
+    after_batch: Callable[[], object] | None,
+    check: Checker,
+    data_dir: Path,
+) -> int:
+    """Apply each feed in order; the worst of their exit statuses."""
+    status = EXIT_OK
+    for feed in feeds:
+        status = _worse(status, _index_one(store, feed, after_batch, check, data_dir))
+    return status
 
 
 def _index_one(
