@@ -186,7 +186,7 @@ def probe(rows_path: Path) -> dict[str, object]:
 
     from credit import clock
     from credit.config import Settings
-    from credit.screening.helper import ScreeningHelper, screen_list
+    from credit.screening.helper import ScreeningHelper, screen_list, wait_until_started
     from credit.screening.matching import Entry
     from credit.search.engines import open_reader
     from credit.search.time_limit import DEFAULT_SECONDS
@@ -200,9 +200,8 @@ def probe(rows_path: Path) -> dict[str, object]:
     async def timed() -> dict[str, object]:
         settings = Settings.from_env()
         engine = open_reader(settings)
-        helper = ScreeningHelper(settings, DEFAULT_SECONDS)
-        while not helper.available():  # started by the portal's first long list
-            await asyncio.sleep(0.05)
+        # running, as after the portal's first long list
+        helper = wait_until_started(ScreeningHelper(settings, DEFAULT_SECONDS))
         await screen_list(engine, entries[:500], day=day, helper=helper)
         seconds: list[float] = []
         for _ in range(ROUNDS):

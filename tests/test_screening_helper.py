@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from credit.config import Settings
-from credit.screening.helper import ScreeningHelper, screen_list
+from credit.screening.helper import ScreeningHelper, screen_list, wait_until_started
 from credit.screening.matching import CHUNK_ROWS, Entry, RowResult, screen_rows
 from credit.search.blocking import BlockingEngine
 from credit.search.errors import EngineUnavailable
@@ -72,18 +72,9 @@ def running(settings: Settings, **options: float) -> Iterator[ScreeningHelper]:
     """A helper started and ready, stopped at the end."""
     helper = ScreeningHelper(settings, DEFAULT_SECONDS, **options)  # type: ignore[arg-type]
     try:
-        yield ready(helper)
+        yield wait_until_started(helper)
     finally:
         helper.close()
-
-
-def ready(helper: ScreeningHelper, limit: float = 60.0) -> ScreeningHelper:
-    """`helper` once it has started and can take a list."""
-    ends = time.monotonic() + limit
-    while not helper.available():
-        assert time.monotonic() < ends, "the helper did not start"
-        time.sleep(0.05)
-    return helper
 
 
 def test_a_list_split_with_the_helper_gets_the_results_of_one_process(
@@ -110,7 +101,7 @@ def test_a_short_list_and_a_helper_not_started_yet_are_screened_here(
         assert helper.parts_answered == 0
         screened_split(engine, LIST, helper)  # starts it
         assert helper.parts_answered == 0
-        screened_split(engine, LIST, ready(helper))
+        screened_split(engine, LIST, wait_until_started(helper))
         assert helper.parts_answered == 1
     finally:
         helper.close()
@@ -128,9 +119,27 @@ def test_a_helper_that_died_is_started_again_while_the_list_is_screened_here(
         os.waitpid(died, 0)
         assert screened_split(engine, LIST, helper) == alone
         assert helper.parts_answered == 0
-        assert ready(helper).pid != died
+        assert wait_until_started(helper).pid != died
         assert screened_split(engine, LIST, helper) == alone
         assert helper.parts_answered == 1
+
+
+def test_a_helper_a_list_holds_is_not_started_again_under_it(
+    engine_and_settings: tuple[BlockingEngine, Settings],
+) -> None:
+    """Another list meanwhile is screened here and leaves the helper alone: the list that
+    holds it stops it when its exchange fails (a new one started under it was killed)."""
+    _, settings = engine_and_settings
+    with running(settings) as helper:
+        assert helper.reserve()
+        died = helper.pid
+        assert died is not None
+        os.kill(died, signal.SIGKILL)
+        os.waitid(os.P_PID, died, os.WEXITED | os.WNOWAIT)  # ended, left for it to reap
+        assert not helper.reserve() and not helper.available()
+        assert helper.pid == died  # not replaced while held
+        helper.release()
+        assert wait_until_started(helper).pid != died
 
 
 def test_a_helper_that_does_not_answer_in_time_is_stopped_and_its_part_screened_here(
@@ -192,4 +201,4 @@ def test_an_idle_helper_ends(engine_and_settings: tuple[BlockingEngine, Settings
         pid = helper.pid
         time.sleep(2.0)
         assert not helper.available()  # ended: started again
-        assert ready(helper).pid != pid
+        assert wait_until_started(helper).pid != pid

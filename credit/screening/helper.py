@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import gc
 import multiprocessing
+import time
 from collections.abc import Sequence
 from datetime import date
 from multiprocessing.connection import Connection
@@ -90,7 +91,10 @@ class ScreeningHelper:
 
     def available(self) -> bool:
         """Whether a list can be lent to it now; starts it when it is not running (a
-        process that cannot be started leaves every list to this one)."""
+        process that cannot be started leaves every list to this one). Not while a list
+        has it: one that died meanwhile is stopped by that list, then started again."""
+        if self._busy:
+            return False
         if self._process is None or not self._process.is_alive():
             with contextlib.suppress(OSError):
                 self._start()
@@ -101,7 +105,7 @@ class ScreeningHelper:
                 self._ready = self._conn.poll() and self._conn.recv() == _READY
             except (EOFError, OSError):
                 self._stop()
-        return self._ready and not self._busy
+        return self._ready
 
     def reserve(self) -> bool:
         """Take it for one list when `available` (then `release` it after): checked and
@@ -168,6 +172,18 @@ class ScreeningHelper:
             process.join(timeout=5)
         if conn is not None and not self._busy:
             conn.close()
+
+
+def wait_until_started(helper: ScreeningHelper, limit: float = 60.0) -> ScreeningHelper:
+    """`helper` once it has started and can take a list, waited for (a benchmark or a
+    test starts with it running; the portal never waits). RuntimeError after `limit`
+    seconds."""
+    ends = time.monotonic() + limit
+    while not helper.available():
+        if time.monotonic() > ends:
+            raise RuntimeError(f"the screening helper did not start in {limit:.0f} s")
+        time.sleep(0.05)
+    return helper
 
 
 def _exchange(conn: Connection, request: object) -> tuple[str, Any]:
